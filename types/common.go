@@ -1,0 +1,125 @@
+package types
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Lengths of the fixed-size byte types.
+const (
+	AddressLength = 20
+	HashLength    = 32
+)
+
+// Address is a 20-byte account address.
+type Address [AddressLength]byte
+
+// Hash is a 32-byte Keccak-256 hash or storage word.
+type Hash [HashLength]byte
+
+// ErrBadHex reports a hex string that is malformed or has the wrong length.
+var ErrBadHex = errors.New("types: invalid hex string")
+
+// BytesToAddress returns b as an Address, keeping its last 20 bytes (or
+// left-padding with zeros when b is shorter).
+func BytesToAddress(b []byte) (a Address) {
+	if len(b) > AddressLength {
+		b = b[len(b)-AddressLength:]
+	}
+	copy(a[AddressLength-len(b):], b)
+	return a
+}
+
+// BytesToHash returns b as a Hash, keeping its last 32 bytes (or left-padding
+// with zeros when b is shorter).
+func BytesToHash(b []byte) (h Hash) {
+	if len(b) > HashLength {
+		b = b[len(b)-HashLength:]
+	}
+	copy(h[HashLength-len(b):], b)
+	return h
+}
+
+// Hex returns the 0x-prefixed lower-case hex form of a.
+func (a Address) Hex() string { return "0x" + hex.EncodeToString(a[:]) }
+
+// String implements fmt.Stringer.
+func (a Address) String() string { return a.Hex() }
+
+// Hex returns the 0x-prefixed lower-case hex form of h.
+func (h Hash) Hex() string { return "0x" + hex.EncodeToString(h[:]) }
+
+// String implements fmt.Stringer.
+func (h Hash) String() string { return h.Hex() }
+
+// IsZero reports whether every byte of h is zero.
+func (h Hash) IsZero() bool { return h == Hash{} }
+
+// MarshalText implements encoding.TextMarshaler.
+func (a Address) MarshalText() ([]byte, error) { return []byte(a.Hex()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler; it requires exactly 20
+// bytes of hex, with or without the 0x prefix.
+func (a *Address) UnmarshalText(b []byte) error { return decodeFixedHex(a[:], string(b)) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (h Hash) MarshalText() ([]byte, error) { return []byte(h.Hex()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler; it requires exactly 32
+// bytes of hex, with or without the 0x prefix.
+func (h *Hash) UnmarshalText(b []byte) error { return decodeFixedHex(h[:], string(b)) }
+
+func decodeFixedHex(dst []byte, s string) error {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
+	if len(s) != 2*len(dst) {
+		return fmt.Errorf("%w: want %d hex digits, got %d", ErrBadHex, 2*len(dst), len(s))
+	}
+	if _, err := hex.Decode(dst, []byte(s)); err != nil {
+		return fmt.Errorf("%w: %v", ErrBadHex, err)
+	}
+	return nil
+}
+
+// HexToAddress parses a 0x-prefixed (or bare) hex address of exactly 20 bytes.
+func HexToAddress(s string) (Address, error) {
+	var a Address
+	err := decodeFixedHex(a[:], s)
+	return a, err
+}
+
+// HexToHash parses a 0x-prefixed (or bare) hex hash of exactly 32 bytes.
+func HexToHash(s string) (Hash, error) {
+	var h Hash
+	err := decodeFixedHex(h[:], s)
+	return h, err
+}
+
+// MustHexToAddress is HexToAddress for constants; it panics on bad input.
+func MustHexToAddress(s string) Address {
+	a, err := HexToAddress(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// MustHexToHash is HexToHash for constants; it panics on bad input.
+func MustHexToHash(s string) Hash {
+	h, err := HexToHash(s)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}
+
+// DecodeHex decodes a 0x-prefixed (or bare) hex string of any even length.
+func DecodeHex(s string) ([]byte, error) {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadHex, err)
+	}
+	return b, nil
+}
