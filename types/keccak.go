@@ -13,24 +13,40 @@ type keccakState interface {
 	Read([]byte) (int, error)
 }
 
-// hasher pairs a sponge with an output buffer, so that squeezing through the
-// interface does not make the caller's result escape to the heap.
+// hasher pairs a sponge with input and output buffers. Writing and squeezing
+// go through an interface, which would make the caller's slices escape to the
+// heap; staging them in the hasher's own buffers keeps the callers'
+// arguments on their stacks.
 type hasher struct {
 	st  keccakState
+	in  []byte
 	out Hash
 }
 
+// maxStaged bounds the input staged through the hasher's buffer; longer
+// inputs are written directly (their cost dwarfs an allocation).
+const maxStaged = 4096
+
+func (h *hasher) write(data []byte) {
+	if len(data) > maxStaged {
+		h.st.Write(data)
+		return
+	}
+	h.in = append(h.in[:0], data...)
+	h.st.Write(h.in)
+}
+
 var hasherPool = sync.Pool{New: func() any {
-	return &hasher{st: sha3.NewLegacyKeccak256().(keccakState)}
+	return &hasher{st: sha3.NewLegacyKeccak256().(keccakState), in: make([]byte, 0, 256)}
 }}
 
 // Keccak256 returns the Keccak-256 hash of the concatenation of data. It does
-// not allocate.
+// not allocate for inputs of up to 4 KiB each.
 func Keccak256(data ...[]byte) Hash {
 	h := hasherPool.Get().(*hasher)
 	h.st.Reset()
 	for _, d := range data {
-		h.st.Write(d)
+		h.write(d)
 	}
 	h.st.Read(h.out[:])
 	out := h.out
@@ -42,7 +58,7 @@ func Keccak256(data ...[]byte) Hash {
 func Keccak256One(data []byte) Hash {
 	h := hasherPool.Get().(*hasher)
 	h.st.Reset()
-	h.st.Write(data)
+	h.write(data)
 	h.st.Read(h.out[:])
 	out := h.out
 	hasherPool.Put(h)

@@ -1,0 +1,109 @@
+package types
+
+// BloomLength is the size of a logs bloom in bytes (2048 bits).
+const BloomLength = 256
+
+// Bloom is the 2048-bit logs bloom filter of a receipt or a block header.
+// Each added item sets three bits chosen by its Keccak-256 hash.
+type Bloom [BloomLength]byte
+
+// bloomBits returns, for each of the three bits data sets, the byte index in
+// the big-endian bloom and the bit mask. Each bit position is the low 11 bits
+// of one of the first three big-endian 16-bit words of keccak256(data).
+func bloomBits(data []byte) (idx [3]int, mask [3]byte) {
+	h := Keccak256One(data)
+	for i := range 3 {
+		pos := (uint(h[2*i])<<8 | uint(h[2*i+1])) & 0x7ff // bit 0 = least significant
+		idx[i] = BloomLength - 1 - int(pos>>3)
+		mask[i] = 1 << (pos & 7)
+	}
+	return idx, mask
+}
+
+// Add sets the three bits of data in b.
+func (b *Bloom) Add(data []byte) {
+	idx, mask := bloomBits(data)
+	b[idx[0]] |= mask[0]
+	b[idx[1]] |= mask[1]
+	b[idx[2]] |= mask[2]
+}
+
+// Test reports whether all three bits of data are set in b. A false result
+// is definite; a true one may be a false positive.
+func (b *Bloom) Test(data []byte) bool {
+	idx, mask := bloomBits(data)
+	return b[idx[0]]&mask[0] == mask[0] &&
+		b[idx[1]]&mask[1] == mask[1] &&
+		b[idx[2]]&mask[2] == mask[2]
+}
+
+// Or sets b to the union of b and o.
+func (b *Bloom) Or(o *Bloom) {
+	for i := range b {
+		b[i] |= o[i]
+	}
+}
+
+// IsZero reports whether no bit of b is set.
+func (b *Bloom) IsZero() bool { return *b == Bloom{} }
+
+// AddLog adds the address and every topic of l to b.
+func (b *Bloom) AddLog(l *Log) {
+	b.Add(l.Address[:])
+	for i := range l.Topics {
+		b.Add(l.Topics[i][:])
+	}
+}
+
+// LogsBloom returns the bloom of logs: each log's address and topics.
+func LogsBloom(logs []Log) Bloom {
+	var b Bloom
+	for i := range logs {
+		b.AddLog(&logs[i])
+	}
+	return b
+}
+
+// CreateBloom returns the block bloom of receipts, computed from their logs
+// (the receipts' Bloom fields are not read).
+func CreateBloom(receipts []Receipt) Bloom {
+	var b Bloom
+	for i := range receipts {
+		for j := range receipts[i].Logs {
+			b.AddLog(&receipts[i].Logs[j])
+		}
+	}
+	return b
+}
+
+// MergeBloom returns the union of the receipts' Bloom fields, which must
+// already hold each receipt's LogsBloom.
+func MergeBloom(receipts []Receipt) Bloom {
+	var b Bloom
+	for i := range receipts {
+		b.Or(&receipts[i].Bloom)
+	}
+	return b
+}
+
+// Hex returns the 0x-prefixed hex form of b.
+func (b Bloom) Hex() string {
+	t, _ := b.MarshalText()
+	return string(t)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (b Bloom) MarshalText() ([]byte, error) {
+	out := make([]byte, 2+2*BloomLength)
+	copy(out, "0x")
+	const digits = "0123456789abcdef"
+	for i, v := range b {
+		out[2+2*i] = digits[v>>4]
+		out[3+2*i] = digits[v&15]
+	}
+	return out, nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler; it requires exactly 256
+// bytes of hex, with or without the 0x prefix.
+func (b *Bloom) UnmarshalText(t []byte) error { return decodeFixedHex(b[:], string(t)) }
