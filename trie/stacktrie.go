@@ -1,0 +1,194 @@
+package trie
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/balexec/balexec/types"
+)
+
+// StackTrie computes the root of a trie from keys given in strictly
+// increasing order, without building the trie: only the path to the last key
+// is kept, and a subtree is hashed as soon as no later key can enter it. It
+// gives the same root as a [Trie] holding the same pairs (keys that are
+// prefixes of later keys are allowed; their values sit in branches).
+//
+// Memory is proportional to the key length, not to the number of keys, and
+// Update does not allocate once the internal buffers have grown to the
+// largest key and value seen.
+//
+// With an OnNode callback, every node whose encoding is 32 bytes or more is
+// reported once it is final, and so is the root, whatever its size: together
+// they are the nodes a [Trie] would commit, so a trie can be built into a
+// store from sorted keys.
+//
+// The zero value is an empty StackTrie without callback. A StackTrie is not
+// safe for concurrent use.
+type StackTrie struct {
+	// OnNode, if set, receives each final node. enc is volatile: copy it
+	// before retaining it.
+	OnNode func(hash types.Hash, enc []byte)
+
+	frames  []stFrame // open branches on the path to the last key, by depth
+	last    []byte    // nibbles of the last key
+	lastVal []byte    // value of the last key
+	next    []byte    // scratch: nibbles of the incoming key
+	buf     []byte    // encoding scratch
+	started bool      // at least one key since the last reset
+}
+
+// stFrame is an open branch: the branch at nibble depth depth on the path to
+// the last key. Slots below cur are final; slot cur leads to the last key.
+type stFrame struct {
+	depth  int
+	cur    byte
+	hasVal bool
+	kids   [16]ref
+	val    []byte
+}
+
+// stPending is the finished part of the open path below some depth: the
+// leaf of the last key, or a branch at depth with reference br.
+type stPending struct {
+	leaf  bool
+	depth int
+	br    ref
+}
+
+// NewStackTrie returns an empty StackTrie that reports final nodes to onNode
+// (which may be nil).
+func NewStackTrie(onNode func(hash types.Hash, enc []byte)) *StackTrie {
+	return &StackTrie{OnNode: onNode}
+}
+
+// Reset empties the trie, keeping its buffers and callback.
+func (st *StackTrie) Reset() {
+	st.frames = st.frames[:0]
+	st.last = st.last[:0]
+	st.lastVal = st.lastVal[:0]
+	st.started = false
+}
+
+// Update adds key with a copy of value. key must be greater than every key
+// added since the last reset ([ErrKeyOrder]) and value must not be empty
+// ([ErrEmptyValue]); on error the trie is unchanged.
+func (st *StackTrie) Update(key, value []byte) error {
+	if len(value) == 0 {
+		return fmt.Errorf("%w: key %x", ErrEmptyValue, bytes.Clone(key))
+	}
+	st.next = appendNibbles(st.next[:0], key)
+	if st.started {
+		nk, lk := st.next, st.last
+		p := commonPrefix(lk, nk)
+		if p == len(nk) || (p < len(lk) && nk[p] < lk[p]) {
+			return fmt.Errorf("%w: key %x", ErrKeyOrder, bytes.Clone(key))
+		}
+		if p == len(lk) {
+			// The last key is a prefix of the new one: its value moves
+			// into a new branch at depth p.
+			f := st.push(p)
+			f.hasVal = true
+			f.val = append(f.val[:0], st.lastVal...)
+			f.cur = nk[p]
+		} else {
+			st.collapse(p)
+			st.frames[len(st.frames)-1].cur = nk[p]
+		}
+	}
+	st.started = true
+	st.last, st.next = st.next, st.last
+	st.lastVal = append(st.lastVal[:0], value...)
+	return nil
+}
+
+// push opens a branch at depth and returns it.
+func (st *StackTrie) push(depth int) *stFrame {
+	if len(st.frames) < cap(st.frames) {
+		st.frames = st.frames[:len(st.frames)+1]
+	} else {
+		st.frames = append(st.frames, stFrame{})
+	}
+	f := &st.frames[len(st.frames)-1]
+	f.depth = depth
+	f.cur = 0
+	f.hasVal = false
+	for i := range f.kids {
+		f.kids[i].n = 0
+	}
+	f.val = f.val[:0]
+	return f
+}
+
+// collapse finishes everything on the open path deeper than depth p and
+// hangs it, as one reference, into the branch at depth p (opened if needed)
+// at the slot of the last key.
+func (st *StackTrie) collapse(p int) {
+	pn := st.finishBelow(p)
+	r := st.refAt(&pn, p+1)
+	if n := len(st.frames); n > 0 && st.frames[n-1].depth == p {
+		f := &st.frames[n-1]
+		f.kids[f.cur] = r
+		return
+	}
+	f := st.push(p)
+	f.kids[st.last[p]] = r
+}
+
+// finishBelow closes every open branch deeper than p, bottom-up, and returns
+// the finished subtree that hangs below depth p.
+func (st *StackTrie) finishBelow(p int) stPending {
+	pn := stPending{leaf: true}
+	for n := len(st.frames); n > 0 && st.frames[n-1].depth > p; n = len(st.frames) {
+		f := &st.frames[n-1]
+		f.kids[f.cur] = st.refAt(&pn, f.depth+1)
+		var val []byte
+		if f.hasVal {
+			val = f.val
+		}
+		st.buf = appendBranch(st.buf[:0], &f.kids, val)
+		pn = stPending{depth: f.depth}
+		st.seal(&pn.br)
+		st.frames = st.frames[:n-1]
+	}
+	return pn
+}
+
+// refAt returns the reference of the pending subtree as a node starting at
+// nibble depth s of the last key.
+func (st *StackTrie) refAt(pn *stPending, s int) ref {
+	switch {
+	case pn.leaf:
+		st.buf = appendLeaf(st.buf[:0], st.last[s:], st.lastVal)
+	case s == pn.depth:
+		return pn.br
+	default:
+		st.buf = appendExt(st.buf[:0], st.last[s:pn.depth], &pn.br)
+	}
+	var r ref
+	st.seal(&r)
+	return r
+}
+
+// seal sets r from the encoding in st.buf and reports hashed nodes.
+func (st *StackTrie) seal(r *ref) {
+	if r.set(st.buf) && st.OnNode != nil {
+		st.OnNode(r.b, st.buf)
+	}
+}
+
+// Hash returns the root of the keys added since the last reset and resets
+// the trie for reuse.
+func (st *StackTrie) Hash() types.Hash {
+	if !st.started {
+		st.Reset()
+		return types.EmptyRootHash
+	}
+	pn := st.finishBelow(-1)
+	r := st.refAt(&pn, 0)
+	root := r.rootHash(&st.buf)
+	if r.n != hashRef && st.OnNode != nil {
+		st.OnNode(root, st.buf) // rootHash left the short encoding in st.buf
+	}
+	st.Reset()
+	return root
+}

@@ -1,0 +1,76 @@
+package trie
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/balexec/balexec/types"
+)
+
+// NodeReader gives a trie access to stored nodes by hash.
+//
+// Node returns the encoding of the node whose Keccak-256 is hash. A node the
+// reader does not have is an error (a reader may return [ErrMissingNode]
+// itself, or its own error, which the trie wraps with ErrMissingNode). The
+// trie does not retain or modify the returned slice. A NodeReader shared by
+// tries on several goroutines must be safe for concurrent use.
+type NodeReader interface {
+	Node(hash types.Hash) ([]byte, error)
+}
+
+// NodeSet is the set of nodes a commit created: hash to encoding. The
+// encodings are owned by the set.
+type NodeSet map[types.Hash][]byte
+
+// MemStore is an in-memory NodeReader. It is safe for concurrent use; the
+// zero value is not usable, call [NewMemStore].
+type MemStore struct {
+	mu struct {
+		sync.RWMutex
+		nodes map[types.Hash][]byte
+	}
+}
+
+var _ NodeReader = (*MemStore)(nil)
+
+// NewMemStore returns an empty store.
+func NewMemStore() *MemStore {
+	s := &MemStore{}
+	s.mu.nodes = make(map[types.Hash][]byte)
+	return s
+}
+
+// Node implements NodeReader. The returned slice is shared: do not modify it.
+func (s *MemStore) Node(hash types.Hash) ([]byte, error) {
+	s.mu.RLock()
+	enc, ok := s.mu.nodes[hash]
+	s.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w: %x", ErrMissingNode, hash)
+	}
+	return enc, nil
+}
+
+// Put stores enc under hash and takes ownership of enc. It does not check
+// that hash is the Keccak-256 of enc; readers of the store do.
+func (s *MemStore) Put(hash types.Hash, enc []byte) {
+	s.mu.Lock()
+	s.mu.nodes[hash] = enc
+	s.mu.Unlock()
+}
+
+// Add stores every node of set, taking ownership of the encodings.
+func (s *MemStore) Add(set NodeSet) {
+	s.mu.Lock()
+	for h, enc := range set {
+		s.mu.nodes[h] = enc
+	}
+	s.mu.Unlock()
+}
+
+// Len returns the number of stored nodes.
+func (s *MemStore) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.mu.nodes)
+}
