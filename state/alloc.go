@@ -1,0 +1,544 @@
+package state
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/balexec/balexec/types"
+	"github.com/holiman/uint256"
+)
+
+// Errors of the genesis and dump readers.
+var (
+	// ErrInvalidJSON: the input is not well-formed JSON, or a field has the
+	// wrong JSON type.
+	ErrInvalidJSON = errors.New("state: malformed JSON")
+	// ErrInvalidHex: an address, hash, code or storage word is not valid hex
+	// of the right length.
+	ErrInvalidHex = errors.New("state: invalid hex")
+	// ErrInvalidNumber: a balance or nonce is not a hex or decimal integer.
+	ErrInvalidNumber = errors.New("state: invalid number")
+	// ErrOverflow: a balance exceeds 256 bits, a nonce 64 bits or a storage
+	// word 32 bytes.
+	ErrOverflow = errors.New("state: value overflows")
+	// ErrDuplicateAddress: an address appears twice, possibly in different
+	// case or with and without 0x.
+	ErrDuplicateAddress = errors.New("state: duplicate address")
+	// ErrDuplicateSlot: a storage slot of one account appears twice, in
+	// different spellings.
+	ErrDuplicateSlot = errors.New("state: duplicate storage slot")
+	// ErrMissingField: a required field (a genesis balance, a dump root or
+	// code hash, a dump account's address) is absent.
+	ErrMissingField = errors.New("state: missing required field")
+	// ErrInconsistentDump: a dump account's address, key or code hash
+	// contradicts the rest of the entry.
+	ErrInconsistentDump = errors.New("state: inconsistent dump account")
+)
+
+// GenesisAccount is an account of a genesis allocation.
+type GenesisAccount struct {
+	Balance uint256.Int
+	Nonce   uint64
+	Code    []byte
+	// Storage maps slots to values; a zero value is an absent slot.
+	Storage map[uint256.Int]uint256.Int
+}
+
+// CodeHash returns keccak(Code), types.EmptyCodeHash when there is no code.
+func (g *GenesisAccount) CodeHash() types.Hash {
+	if len(g.Code) == 0 {
+		return types.EmptyCodeHash
+	}
+	return types.Keccak256One(g.Code)
+}
+
+// Alloc is a genesis allocation: the accounts of the state before block 0's
+// (empty) execution, or any whole state given as plain data.
+type Alloc map[types.Address]GenesisAccount
+
+// ReadGenesisAlloc reads a go-ethereum genesis file and returns its alloc
+// object; the other fields (config, header values) are ignored. A file
+// without alloc gives an empty Alloc.
+//
+// Each account is an object with balance (a string, 0x-hex or decimal;
+// required), nonce (a JSON number or a hex or decimal string), code (hex) and
+// storage (an object of hex words of up to 32 bytes, with or without 0x).
+// Addresses are 40 hex digits with or without 0x, in any case.
+func ReadGenesisAlloc(r io.Reader) (Alloc, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("state: read genesis: %w", err)
+	}
+	var g struct {
+		Alloc json.RawMessage `json:"alloc"`
+	}
+	if err := json.Unmarshal(data, &g); err != nil {
+		return nil, fmt.Errorf("%w: genesis: %w", ErrInvalidJSON, err)
+	}
+	return ParseAlloc(g.Alloc)
+}
+
+// ParseAlloc parses an alloc object (the value of a genesis file's "alloc"
+// member). Empty input or null is an empty Alloc.
+func ParseAlloc(data []byte) (Alloc, error) {
+	alloc := Alloc{}
+	seen := map[types.Address]string{}
+	err := eachMember(data, func(key string, raw json.RawMessage) error {
+		addr, err := parseAddress(key, seen)
+		if err != nil {
+			return err
+		}
+		acct, err := parseGenesisAccount(raw)
+		if err != nil {
+			return fmt.Errorf("account %s: %w", key, err)
+		}
+		alloc[addr] = acct
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return alloc, nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler with [ParseAlloc].
+func (a *Alloc) UnmarshalJSON(data []byte) error {
+	alloc, err := ParseAlloc(data)
+	if err != nil {
+		return err
+	}
+	*a = alloc
+	return nil
+}
+
+func parseGenesisAccount(raw json.RawMessage) (GenesisAccount, error) {
+	var f struct {
+		Balance *string         `json:"balance"`
+		Nonce   json.RawMessage `json:"nonce"`
+		Code    *string         `json:"code"`
+		Storage json.RawMessage `json:"storage"`
+	}
+	if err := unmarshalObject(raw, &f); err != nil {
+		return GenesisAccount{}, err
+	}
+	var acct GenesisAccount
+	var err error
+	if f.Balance == nil {
+		return acct, fmt.Errorf("%w: balance", ErrMissingField)
+	}
+	if acct.Balance, err = parseUint256(*f.Balance); err != nil {
+		return acct, fmt.Errorf("balance: %w", err)
+	}
+	if acct.Nonce, err = parseNonce(f.Nonce); err != nil {
+		return acct, fmt.Errorf("nonce: %w", err)
+	}
+	if f.Code != nil {
+		if acct.Code, err = parseHexBytes(*f.Code); err != nil {
+			return acct, fmt.Errorf("code: %w", err)
+		}
+	}
+	if acct.Storage, err = parseStorage(f.Storage); err != nil {
+		return acct, fmt.Errorf("storage: %w", err)
+	}
+	return acct, nil
+}
+
+// Dump is a go-ethereum state dump (`geth dump`, debug_dumpBlock): the state
+// root and every account with its declared storage root and code hash.
+type Dump struct {
+	Root     types.Hash
+	Accounts map[types.Address]DumpAccount
+}
+
+// DumpAccount is one account of a Dump.
+type DumpAccount struct {
+	Balance  uint256.Int
+	Nonce    uint64
+	Root     types.Hash // declared storage root
+	CodeHash types.Hash // declared code hash
+	Code     []byte     // nil when the dump omits code
+	Storage  map[uint256.Int]uint256.Int
+	// AddressHash is the dump's "key", keccak(address); zero when absent.
+	AddressHash types.Hash
+}
+
+// ReadDump reads a go-ethereum state dump:
+//
+//	{"root": hash, "accounts": {address: {"balance": decimal, "nonce": n,
+//	 "root": hash, "codeHash": hash, "code": hex, "storage": {slot: hex},
+//	 "address": address, "key": hash}}}
+//
+// The balance may also be 0x-hex. An account's address and key, when
+// present, must agree with the member name, and code, when present, must
+// hash to codeHash ([ErrInconsistentDump]). Accounts listed by hash only
+// (missing preimages) cannot be used and are an error.
+func ReadDump(r io.Reader) (*Dump, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("state: read dump: %w", err)
+	}
+	var f struct {
+		Root     *string         `json:"root"`
+		Accounts json.RawMessage `json:"accounts"`
+	}
+	if err := unmarshalObject(data, &f); err != nil {
+		return nil, fmt.Errorf("dump: %w", err)
+	}
+	if f.Root == nil {
+		return nil, fmt.Errorf("%w: dump root", ErrMissingField)
+	}
+	d := &Dump{Accounts: map[types.Address]DumpAccount{}}
+	if d.Root, err = parseHash(*f.Root); err != nil {
+		return nil, fmt.Errorf("dump root: %w", err)
+	}
+	seen := map[types.Address]string{}
+	err = eachMember(f.Accounts, func(key string, raw json.RawMessage) error {
+		if strings.HasPrefix(key, "pre(") {
+			return fmt.Errorf("%w: dump account %s has no address (missing preimage)", ErrMissingField, key)
+		}
+		addr, err := parseAddress(key, seen)
+		if err != nil {
+			return err
+		}
+		acct, err := parseDumpAccount(addr, raw)
+		if err != nil {
+			return fmt.Errorf("account %s: %w", key, err)
+		}
+		d.Accounts[addr] = acct
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func parseDumpAccount(addr types.Address, raw json.RawMessage) (DumpAccount, error) {
+	var f struct {
+		Balance  *string         `json:"balance"`
+		Nonce    json.RawMessage `json:"nonce"`
+		Root     *string         `json:"root"`
+		CodeHash *string         `json:"codeHash"`
+		Code     *string         `json:"code"`
+		Storage  json.RawMessage `json:"storage"`
+		Address  *string         `json:"address"`
+		Key      *string         `json:"key"`
+	}
+	var acct DumpAccount
+	if err := unmarshalObject(raw, &f); err != nil {
+		return acct, err
+	}
+	var err error
+	switch {
+	case f.Balance == nil:
+		return acct, fmt.Errorf("%w: balance", ErrMissingField)
+	case f.Root == nil:
+		return acct, fmt.Errorf("%w: root", ErrMissingField)
+	case f.CodeHash == nil:
+		return acct, fmt.Errorf("%w: codeHash", ErrMissingField)
+	}
+	if acct.Balance, err = parseUint256(*f.Balance); err != nil {
+		return acct, fmt.Errorf("balance: %w", err)
+	}
+	if acct.Nonce, err = parseNonce(f.Nonce); err != nil {
+		return acct, fmt.Errorf("nonce: %w", err)
+	}
+	if acct.Root, err = parseHash(*f.Root); err != nil {
+		return acct, fmt.Errorf("root: %w", err)
+	}
+	if acct.CodeHash, err = parseHash(*f.CodeHash); err != nil {
+		return acct, fmt.Errorf("codeHash: %w", err)
+	}
+	if f.Code != nil {
+		if acct.Code, err = parseHexBytes(*f.Code); err != nil {
+			return acct, fmt.Errorf("code: %w", err)
+		}
+		if h := types.Keccak256One(acct.Code); h != acct.CodeHash {
+			return acct, fmt.Errorf("%w: code hashes to %x, codeHash is %x", ErrInconsistentDump, h, acct.CodeHash)
+		}
+	}
+	if acct.Storage, err = parseStorage(f.Storage); err != nil {
+		return acct, fmt.Errorf("storage: %w", err)
+	}
+	if f.Address != nil {
+		a, err := parseAddress(*f.Address, nil)
+		if err != nil {
+			return acct, fmt.Errorf("address: %w", err)
+		}
+		if a != addr {
+			return acct, fmt.Errorf("%w: address field %s", ErrInconsistentDump, *f.Address)
+		}
+	}
+	if f.Key != nil {
+		if acct.AddressHash, err = parseHash(*f.Key); err != nil {
+			return acct, fmt.Errorf("key: %w", err)
+		}
+		if acct.AddressHash != types.Keccak256One(addr[:]) {
+			return acct, fmt.Errorf("%w: key %x is not keccak(address)", ErrInconsistentDump, acct.AddressHash)
+		}
+	}
+	return acct, nil
+}
+
+// Alloc returns the accounts of the dump as an allocation. Code and storage
+// are shared with d, not copied. An account whose code the dump omitted
+// (code hash not empty, no code) gets no code.
+func (d *Dump) Alloc() Alloc {
+	alloc := make(Alloc, len(d.Accounts))
+	for addr, a := range d.Accounts {
+		alloc[addr] = GenesisAccount{Balance: a.Balance, Nonce: a.Nonce, Code: a.Code, Storage: a.Storage}
+	}
+	return alloc
+}
+
+// eachMember calls fn for each member of the JSON object data, in order.
+// Empty input and null are an empty object; anything else that is not an
+// object is an error.
+func eachMember(data []byte, fn func(key string, val json.RawMessage) error) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidJSON, err)
+	}
+	if tok == nil {
+		return nil
+	}
+	if tok != json.Delim('{') {
+		return fmt.Errorf("%w: expected an object, found %v", ErrInvalidJSON, tok)
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidJSON, err)
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return fmt.Errorf("%w: expected a member name, found %v", ErrInvalidJSON, tok)
+		}
+		var val json.RawMessage
+		if err := dec.Decode(&val); err != nil {
+			return fmt.Errorf("%w: member %q: %w", ErrInvalidJSON, key, err)
+		}
+		if err := fn(key, val); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return fmt.Errorf("%w: %w", ErrInvalidJSON, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("%w: data after the object", ErrInvalidJSON)
+	}
+	return nil
+}
+
+// unmarshalObject decodes a JSON object into the struct v, mapping every
+// decoding failure to ErrInvalidJSON.
+func unmarshalObject(data []byte, v any) error {
+	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '{' {
+		return fmt.Errorf("%w: expected an object", ErrInvalidJSON)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidJSON, err)
+	}
+	return nil
+}
+
+// parseAddress parses 40 hex digits with or without 0x. With a non-nil seen
+// map it also rejects an address already seen (in any spelling).
+func parseAddress(s string, seen map[types.Address]string) (types.Address, error) {
+	var a types.Address
+	h := trim0x(s)
+	if len(h) != 2*types.AddressLength {
+		return a, fmt.Errorf("%w: address %q: want 40 hex digits", ErrInvalidHex, s)
+	}
+	if _, err := hex.Decode(a[:], []byte(h)); err != nil {
+		return a, fmt.Errorf("%w: address %q", ErrInvalidHex, s)
+	}
+	if seen != nil {
+		if prev, dup := seen[a]; dup {
+			return a, fmt.Errorf("%w: %q and %q", ErrDuplicateAddress, prev, s)
+		}
+		seen[a] = s
+	}
+	return a, nil
+}
+
+// parseHash parses 64 hex digits with or without 0x.
+func parseHash(s string) (types.Hash, error) {
+	var h types.Hash
+	x := trim0x(s)
+	if len(x) != 2*types.HashLength {
+		return h, fmt.Errorf("%w: hash %q: want 64 hex digits", ErrInvalidHex, s)
+	}
+	if _, err := hex.Decode(h[:], []byte(x)); err != nil {
+		return h, fmt.Errorf("%w: hash %q", ErrInvalidHex, s)
+	}
+	return h, nil
+}
+
+// parseHexBytes parses an even number of hex digits with or without 0x.
+func parseHexBytes(s string) ([]byte, error) {
+	x := trim0x(s)
+	if len(x) == 0 {
+		return nil, nil
+	}
+	b, err := hex.DecodeString(x)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %.40q", ErrInvalidHex, s)
+	}
+	return b, nil
+}
+
+// parseWord parses a storage key or value: an even number of hex digits, at
+// most 64, with or without 0x, as a big-endian number ("" and "0x" are zero).
+func parseWord(s string) (uint256.Int, error) {
+	var z uint256.Int
+	x := trim0x(s)
+	if len(x) > 64 {
+		return z, fmt.Errorf("%w: storage word %q longer than 32 bytes", ErrOverflow, s)
+	}
+	var buf [32]byte
+	if len(x)%2 != 0 {
+		return z, fmt.Errorf("%w: storage word %q has an odd number of digits", ErrInvalidHex, s)
+	}
+	if _, err := hex.Decode(buf[32-len(x)/2:], []byte(x)); err != nil {
+		return z, fmt.Errorf("%w: storage word %q", ErrInvalidHex, s)
+	}
+	z.SetBytes32(buf[:])
+	return z, nil
+}
+
+// parseStorage parses a storage object; absent or null is nil.
+func parseStorage(raw json.RawMessage) (map[uint256.Int]uint256.Int, error) {
+	if t := bytes.TrimSpace(raw); len(t) == 0 || string(t) == "null" {
+		return nil, nil
+	}
+	storage := map[uint256.Int]uint256.Int{}
+	err := eachMember(raw, func(key string, val json.RawMessage) error {
+		slot, err := parseWord(key)
+		if err != nil {
+			return err
+		}
+		var s string
+		if err := json.Unmarshal(val, &s); err != nil {
+			return fmt.Errorf("%w: slot %s: value is not a string", ErrInvalidJSON, key)
+		}
+		v, err := parseWord(s)
+		if err != nil {
+			return fmt.Errorf("slot %s: %w", key, err)
+		}
+		if _, dup := storage[slot]; dup {
+			return fmt.Errorf("%w: %s", ErrDuplicateSlot, key)
+		}
+		storage[slot] = v
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return storage, nil
+}
+
+// parseNonce parses a nonce: absent or null is zero, a JSON number must be a
+// plain decimal integer, a string is hex (0x) or decimal.
+func parseNonce(raw json.RawMessage) (uint64, error) {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || string(t) == "null" {
+		return 0, nil
+	}
+	s := string(t)
+	if t[0] == '"' {
+		if err := json.Unmarshal(t, &s); err != nil {
+			return 0, fmt.Errorf("%w: %w", ErrInvalidJSON, err)
+		}
+	}
+	z, err := parseUint256(s)
+	if err != nil {
+		return 0, err
+	}
+	if !z.IsUint64() {
+		return 0, fmt.Errorf("%w: nonce %s exceeds 64 bits", ErrOverflow, s)
+	}
+	return z.Uint64(), nil
+}
+
+// parseUint256 parses a non-negative integer: 0x-prefixed hex or decimal,
+// leading zeros allowed, the empty string being zero.
+func parseUint256(s string) (uint256.Int, error) {
+	var z uint256.Int
+	if s == "" {
+		return z, nil
+	}
+	if len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		x := strings.TrimLeft(s[2:], "0")
+		if len(s) == 2 {
+			return z, fmt.Errorf("%w: %q has no digits", ErrInvalidNumber, s)
+		}
+		if len(x) > 64 {
+			for _, c := range x {
+				if fromHex(byte(c)) < 0 {
+					return z, fmt.Errorf("%w: %q", ErrInvalidNumber, s)
+				}
+			}
+			return z, fmt.Errorf("%w: %q exceeds 256 bits", ErrOverflow, s)
+		}
+		var words [4]uint64
+		for i := 0; i < len(x); i++ {
+			d := fromHex(x[len(x)-1-i])
+			if d < 0 {
+				return z, fmt.Errorf("%w: %q", ErrInvalidNumber, s)
+			}
+			words[i/16] |= uint64(d) << (4 * (i % 16))
+		}
+		z = uint256.Int(words)
+		return z, nil
+	}
+	ten := uint256.NewInt(10)
+	overflow := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return uint256.Int{}, fmt.Errorf("%w: %q", ErrInvalidNumber, s)
+		}
+		if overflow {
+			continue
+		}
+		var d uint256.Int
+		d.SetUint64(uint64(c - '0'))
+		_, o1 := z.MulOverflow(&z, ten)
+		_, o2 := z.AddOverflow(&z, &d)
+		overflow = o1 || o2
+	}
+	if overflow {
+		return uint256.Int{}, fmt.Errorf("%w: %q exceeds 256 bits", ErrOverflow, s)
+	}
+	return z, nil
+}
+
+func fromHex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+func trim0x(s string) string {
+	if len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		return s[2:]
+	}
+	return s
+}

@@ -1,0 +1,165 @@
+package state
+
+import (
+	"slices"
+
+	"github.com/balexec/balexec/types"
+	"github.com/holiman/uint256"
+)
+
+// Memory is an in-memory state: accounts with their storage, and code by
+// hash. It implements [Reader]. Reads are safe for concurrent use as long as
+// no goroutine calls a mutating method at the same time.
+//
+// An account's storage root is whatever was last set with SetRoot; for an
+// account whose storage was filled or changed without a computed root, the
+// reported root is a non-empty placeholder (the trie package computes real
+// roots from the storage itself).
+type Memory struct {
+	accounts map[types.Address]*memAccount
+	codes    map[types.Hash][]byte
+}
+
+type memAccount struct {
+	acct    types.Account
+	storage map[uint256.Int]uint256.Int
+}
+
+// NewMemory returns an empty in-memory state.
+func NewMemory() *Memory {
+	return &Memory{
+		accounts: make(map[types.Address]*memAccount),
+		codes:    make(map[types.Hash][]byte),
+	}
+}
+
+// NewMemoryFromAlloc returns an in-memory state holding the accounts of a
+// genesis allocation.
+func NewMemoryFromAlloc(alloc Alloc) *Memory {
+	m := NewMemory()
+	for addr, ga := range alloc {
+		a := &memAccount{acct: types.NewEmptyAccount()}
+		a.acct.Nonce, a.acct.Balance = ga.Nonce, ga.Balance
+		if len(ga.Code) > 0 {
+			code := slices.Clone(ga.Code)
+			a.acct.CodeHash = types.Keccak256One(code)
+			m.codes[a.acct.CodeHash] = code
+		}
+		for k, v := range ga.Storage {
+			if v.IsZero() {
+				continue
+			}
+			if a.storage == nil {
+				a.storage = make(map[uint256.Int]uint256.Int, len(ga.Storage))
+			}
+			a.storage[k] = v
+		}
+		if len(a.storage) > 0 {
+			a.acct.Root = unknownRoot
+		}
+		m.accounts[addr] = a
+	}
+	return m
+}
+
+// Account implements Reader.
+func (m *Memory) Account(addr types.Address) (types.Account, bool, error) {
+	a, ok := m.accounts[addr]
+	if !ok {
+		return types.Account{}, false, nil
+	}
+	return a.acct, true, nil
+}
+
+// Storage implements Reader.
+func (m *Memory) Storage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
+	if a, ok := m.accounts[addr]; ok {
+		return a.storage[slot], nil
+	}
+	return uint256.Int{}, nil
+}
+
+// Code implements Reader.
+func (m *Memory) Code(_ types.Address, codeHash types.Hash) ([]byte, error) {
+	if codeHash == types.EmptyCodeHash {
+		return nil, nil
+	}
+	if c, ok := m.codes[codeHash]; ok {
+		return c, nil
+	}
+	return nil, ErrMissingCode
+}
+
+// Len returns the number of accounts.
+func (m *Memory) Len() int { return len(m.accounts) }
+
+// Addresses returns the addresses of all accounts, sorted.
+func (m *Memory) Addresses() []types.Address {
+	out := make([]types.Address, 0, len(m.accounts))
+	for a := range m.accounts {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b types.Address) int { return compareAddr(&a, &b) })
+	return out
+}
+
+// StorageOf calls fn for every non-zero slot of addr, in no particular order.
+func (m *Memory) StorageOf(addr types.Address, fn func(key, value uint256.Int)) {
+	if a, ok := m.accounts[addr]; ok {
+		for k, v := range a.storage {
+			fn(k, v)
+		}
+	}
+}
+
+// SetRoot records the computed storage root of addr.
+func (m *Memory) SetRoot(addr types.Address, root types.Hash) {
+	if a, ok := m.accounts[addr]; ok {
+		a.acct.Root = root
+	}
+}
+
+// Apply writes account updates into the state. A deleted account loses its
+// storage; a wiped account's storage restarts empty before its slot updates
+// are applied; zero slot values delete the slot.
+func (m *Memory) Apply(updates []AccountUpdate) {
+	for i := range updates {
+		u := &updates[i]
+		if u.Deleted {
+			delete(m.accounts, u.Address)
+			continue
+		}
+		a, ok := m.accounts[u.Address]
+		if !ok {
+			a = &memAccount{acct: types.NewEmptyAccount()}
+			m.accounts[u.Address] = a
+		}
+		if u.Wiped {
+			clear(a.storage)
+			a.acct.Root = types.EmptyRootHash
+		}
+		a.acct.Nonce, a.acct.Balance, a.acct.CodeHash = u.Nonce, u.Balance, u.CodeHash
+		if u.CodeHash != types.EmptyCodeHash {
+			if _, ok := m.codes[u.CodeHash]; !ok {
+				m.codes[u.CodeHash] = slices.Clone(u.Code)
+			}
+		}
+		for _, s := range u.Storage {
+			if s.Value.IsZero() {
+				delete(a.storage, s.Key)
+				continue
+			}
+			if a.storage == nil {
+				a.storage = make(map[uint256.Int]uint256.Int)
+			}
+			a.storage[s.Key] = s.Value
+		}
+		if len(u.Storage) > 0 || u.Wiped {
+			if len(a.storage) == 0 {
+				a.acct.Root = types.EmptyRootHash
+			} else {
+				a.acct.Root = unknownRoot
+			}
+		}
+	}
+}
