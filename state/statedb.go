@@ -29,8 +29,8 @@ type object struct {
 	balance  uint256.Int
 	codeHash types.Hash
 	code     []byte
-	codeOK   bool        // code is loaded (or known to be empty)
-	root     types.Hash  // storage root at the start of the transaction
+	codeOK   bool       // code is loaded (or known to be empty)
+	root     types.Hash // storage root at the start of the transaction
 	storage  map[uint256.Int]slotState
 
 	newContract    bool // created in this transaction (EIP-6780)
