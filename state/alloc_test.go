@@ -14,20 +14,9 @@ import (
 	"github.com/holiman/uint256"
 )
 
-// allocAccounts converts an allocation to the input of trie.StateRoot.
-func allocAccounts(a state.Alloc) []trie.StateAccount {
-	out := make([]trie.StateAccount, 0, len(a))
-	for addr, g := range a {
-		out = append(out, trie.StateAccount{
-			Address: addr, Nonce: g.Nonce, Balance: g.Balance, CodeHash: g.CodeHash(), Storage: g.Storage,
-		})
-	}
-	return out
-}
-
 func allocRoot(t testing.TB, a state.Alloc) types.Hash {
 	t.Helper()
-	root, err := trie.StateRoot(allocAccounts(a))
+	root, err := trie.AllocRoot(a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +319,7 @@ func FuzzParseAlloc(f *testing.F) {
 			}
 			t.Fatalf("error without a sentinel: %v", err)
 		}
-		if _, err := trie.StateRoot(allocAccounts(alloc)); err != nil {
+		if _, err := trie.AllocRoot(alloc); err != nil {
 			t.Fatalf("StateRoot of a parsed alloc: %v", err)
 		}
 	})
@@ -342,7 +331,7 @@ func BenchmarkMainnetGenesisRoot(b *testing.B) {
 	alloc := readGenesis(b, "genesis/mainnet.json")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := trie.StateRoot(allocAccounts(alloc)); err != nil {
+		if _, err := trie.AllocRoot(alloc); err != nil {
 			b.Fatal(err)
 		}
 	}

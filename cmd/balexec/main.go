@@ -1,0 +1,70 @@
+// Command balexec runs balexec's checks and jobs from the command line: state
+// roots of genesis files and state dumps, verification of the block access
+// lists in engine API payload files, and (as the project grows) state tests,
+// blockchain tests and chain replay.
+//
+// Usage:
+//
+//	balexec trie root --genesis FILE
+//	balexec trie root --state-dump FILE
+//	balexec bal verify --payloads FILE
+//
+// Every command that checks a set of cases prints one line per failure and
+// ends with "N passed, M failed"; the exit status is non-zero when anything
+// failed.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// errFailed reports that a command ran but some of its checks failed; the
+// details are already printed.
+var errFailed = errors.New("some checks failed")
+
+const usage = `balexec: execute and check Ethereum blocks with block-level access lists
+
+Usage:
+  balexec trie root --genesis FILE      state root of a genesis file's allocation
+  balexec trie root --state-dump FILE   state root of a go-ethereum state dump
+  balexec bal verify --payloads FILE    check every block access list of an engine API payload file
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, errFailed) {
+			fmt.Fprintln(os.Stderr, "balexec:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run executes one command line; it is the testable body of main.
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) < 1 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "trie":
+		if len(args) < 2 || args[1] != "root" {
+			fmt.Fprint(stderr, usage)
+			return errors.New("usage: balexec trie root --genesis FILE | --state-dump FILE")
+		}
+		return trieRoot(args[2:], stdout, stderr)
+	case "bal":
+		if len(args) < 2 || args[1] != "verify" {
+			fmt.Fprint(stderr, usage)
+			return errors.New("usage: balexec bal verify --payloads FILE")
+		}
+		return balVerify(args[2:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/balexec/balexec/internal/testdata"
+)
+
+func runCmd(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(args, &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+func TestTrieRootCommand(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"trie", "root", "--genesis", testdata.Repo(t, "genesis/mainnet.json")},
+			"0xd7f8974fb5ac78d9ac099b9ad5018bedc2ce0a72dad1827a1709da30580f0544"},
+		{[]string{"trie", "root", "--genesis", testdata.Repo(t, "genesis/sepolia.json")},
+			"0x5eb6e371a698b8d68f665192350ffcecbbbf322916f4b51bd79bb6887da3f494"},
+		{[]string{"trie", "root", "--state-dump", testdata.Repo(t, "hivechain-amsterdam/headstate.json")},
+			"0x7714335f0d11ff7d9c447b48a5c8071bdead229c9b6a00f9a87ef663d1f5996c"},
+	}
+	for _, c := range cases {
+		out, err := runCmd(t, c.args...)
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", c.args, err, out)
+		}
+		if strings.TrimSpace(out) != c.want {
+			t.Errorf("%v printed %q, want %s", c.args, out, c.want)
+		}
+	}
+	if _, err := runCmd(t, "trie", "root"); err == nil {
+		t.Error("trie root without a file succeeded")
+	}
+}
+
+func TestBalVerifyCommand(t *testing.T) {
+	file := testdata.Repo(t, "hivechain-amsterdam/newpayload.json")
+	out, err := runCmd(t, "bal", "verify", "--payloads", file)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.HasSuffix(out, "565 passed, 0 failed\n") {
+		t.Fatalf("output ends %q", out[max(0, len(out)-200):])
+	}
+}
+
+// TestBalVerifyDetectsMutations corrupts two block access lists of the
+// payload file in different ways; both must be reported and the command
+// must fail.
+func TestBalVerifyDetectsMutations(t *testing.T) {
+	data, err := os.ReadFile(testdata.Repo(t, "hivechain-amsterdam/newpayload.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reqs []map[string]any
+	if err := json.Unmarshal(data, &reqs); err != nil {
+		t.Fatal(err)
+	}
+	mutated := 0
+	for _, r := range reqs {
+		p := r["params"].([]any)[0].(map[string]any)
+		s, ok := p["blockAccessList"].(string)
+		if !ok || len(s) < 100 {
+			continue
+		}
+		switch mutated {
+		case 0: // truncate: no longer decodes
+			p["blockAccessList"] = s[:len(s)-2]
+		case 1: // change a byte near the end: decodes differently or not at all
+			b := []byte(s)
+			if b[len(b)-3] == '0' {
+				b[len(b)-3] = '1'
+			} else {
+				b[len(b)-3] = '0'
+			}
+			p["blockAccessList"] = string(b)
+		}
+		mutated++
+		if mutated == 2 {
+			break
+		}
+	}
+	enc, err := json.Marshal(reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "payloads.json")
+	if err := os.WriteFile(path, enc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCmd(t, "bal", "verify", "--payloads", path)
+	if !errors.Is(err, errFailed) {
+		t.Fatalf("command returned %v, want a failure\n%s", err, out)
+	}
+	// A changed byte of the list changes its hash, so the payload's block
+	// hash no longer matches either; both count as failures.
+	if !strings.HasSuffix(out, "563 passed, 2 failed\n") {
+		t.Fatalf("output ends %q", out[max(0, len(out)-300):])
+	}
+}
