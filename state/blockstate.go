@@ -114,6 +114,10 @@ func (b *BlockState) Apply(c *Changes) error {
 			clear(a.storage)
 			continue
 		}
+		if u.Wiped {
+			a.wiped = true
+			clear(a.storage)
+		}
 		a.exists = true
 		a.acct.Nonce, a.acct.Balance, a.acct.CodeHash = u.Nonce, u.Balance, u.CodeHash
 		a.code = u.Code

@@ -18,9 +18,10 @@ type AccountUpdate struct {
 	// Deleted is set when the account no longer exists: it self-destructed
 	// or was an empty account touched under EIP-161. Its storage is gone.
 	Deleted bool
-	// Wiped is set in block-level updates when the account was deleted
-	// earlier in the block and exists again: its storage restarts empty
-	// before Storage is applied.
+	// Wiped means the account's storage restarts empty before Storage is
+	// applied: in block-level updates, the account was deleted earlier in the
+	// block and exists again; in a transaction's changes, a self-destructed
+	// account survives with its balance alone (EIP-8246).
 	Wiped    bool
 	Nonce    uint64
 	Balance  uint256.Int

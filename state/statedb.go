@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -21,6 +22,13 @@ type slotState struct {
 // object is one account as seen by the running transaction.
 type object struct {
 	addr types.Address
+
+	// The account at the start of the transaction, for the block access
+	// list's net-change rule.
+	originExists   bool
+	originNonce    uint64
+	originBalance  uint256.Int
+	originCodeHash types.Hash
 
 	// exists is false for an address that was read but is not in the state
 	// (or whose creation was reverted).
@@ -120,6 +128,13 @@ type StateDB struct {
 	accessSlots map[slotKey]struct{}
 	transient   map[slotKey]uint256.Int
 
+	// Amsterdam: EIP-8246 finalisation, and the block access list fragment
+	// that Prepare starts recording into (recording is on from Prepare to
+	// Finalise; nil frag records nothing).
+	amsterdam bool
+	frag      *bal.Fragment
+	recording bool
+
 	changes Changes
 }
 
@@ -151,6 +166,16 @@ func (s *StateDB) Reset(r Reader) {
 	clear(s.accessAddrs)
 	clear(s.accessSlots)
 	clear(s.transient)
+	s.amsterdam, s.frag, s.recording = false, nil, false
+}
+
+// SetAmsterdam switches on the Amsterdam rules for the current transaction
+// (after Reset): EIP-8246 finalisation of self-destructed accounts, and, when
+// frag is not nil, recording of the transaction's block access list fragment
+// into frag from Prepare to Finalise (EIP-7928). The fragment is not
+// journaled: reverts never remove what was recorded.
+func (s *StateDB) SetAmsterdam(frag *bal.Fragment) {
+	s.amsterdam, s.frag, s.recording = true, frag, false
 }
 
 func (s *StateDB) recycle(o *object) {
@@ -183,8 +208,12 @@ func (s *StateDB) setErr(err error) {
 
 // Prepare starts a transaction: it warms the sender, the destination, the
 // precompiles, the coinbase (EIP-3651) and the transaction's access list
-// (EIP-2929/2930), and clears transient storage (EIP-1153).
+// (EIP-2929/2930), clears transient storage (EIP-1153), and starts recording
+// the block access list fragment if SetAmsterdam gave one. State accesses
+// before Prepare are not recorded (go-ethereum's pre-checks and gas purchase
+// happen there).
 func (s *StateDB) Prepare(sender, coinbase types.Address, dst *types.Address, precompiles []types.Address, list types.AccessList) {
+	s.recording = s.frag != nil
 	clear(s.accessAddrs)
 	clear(s.accessSlots)
 	clear(s.transient)
@@ -210,6 +239,9 @@ func (s *StateDB) Prepare(sender, coinbase types.Address, dst *types.Address, pr
 // load returns the object for addr, reading it on first use. The object may
 // not exist (o.exists == false).
 func (s *StateDB) load(addr types.Address) *object {
+	if s.recording {
+		s.frag.Touch(addr)
+	}
 	if o, ok := s.objects[addr]; ok {
 		return o
 	}
@@ -229,6 +261,7 @@ func (s *StateDB) load(addr types.Address) *object {
 	} else {
 		s.resetEmpty(o)
 	}
+	o.originExists, o.originNonce, o.originBalance, o.originCodeHash = ok, o.nonce, o.balance, o.codeHash
 	s.objects[addr] = o
 	return o
 }
@@ -445,8 +478,13 @@ func (s *StateDB) HasStorage(addr types.Address) bool {
 	return false
 }
 
-// slot returns the loaded slot of an existing object.
+// slot returns the loaded slot of an existing object. Every storage access
+// of an existing account is a read for the block access list, as in
+// go-ethereum, where each goes through GetCommittedState.
 func (s *StateDB) slot(o *object, key uint256.Int) slotState {
+	if s.recording {
+		s.frag.ReadSlot(o.addr, &key)
+	}
 	if v, ok := o.storage[key]; ok {
 		return v
 	}
@@ -659,8 +697,12 @@ func (s *StateDB) undo(e *entry) {
 
 // Finalise ends the transaction. Self-destructed accounts and, under
 // EIP-161, touched empty accounts are deleted; the surviving modified
-// accounts are reported with their storage writes. The result is owned by s
-// and valid until the next Reset or Finalise.
+// accounts are reported with their storage writes. Under Amsterdam
+// (EIP-8246) a self-destructed account with a balance survives with that
+// balance alone. When a block access list fragment is being recorded, the
+// net changes against the start of the transaction are written into it and
+// recording stops. The result is owned by s and valid until the next Reset or
+// Finalise.
 func (s *StateDB) Finalise() *Changes {
 	c := &s.changes
 	c.reset()
@@ -674,28 +716,67 @@ func (s *StateDB) Finalise() *Changes {
 			continue
 		}
 		u := AccountUpdate{Address: o.addr}
-		if o.selfDestructed || o.empty() {
+		switch {
+		case o.selfDestructed && s.amsterdam && !o.balance.IsZero():
+			// EIP-8246: the account is rebuilt empty, keeping its balance.
+			// (go-ethereum rebuilds it from its state at the start of the
+			// block; an account that could self-destruct had no nonce, code
+			// or storage there, since it was created in this transaction.)
+			u.Wiped = true
+			u.Balance, u.CodeHash = o.balance, types.EmptyCodeHash
+		case o.selfDestructed || o.empty():
 			u.Deleted = true
-			c.Accounts = append(c.Accounts, u)
-			continue
-		}
-		u.Nonce, u.Balance, u.CodeHash = o.nonce, o.balance, o.codeHash
-		u.Code = s.loadCode(o)
-		start := len(c.slots)
-		for k, v := range o.storage {
-			if v.current != v.original {
-				c.slots = append(c.slots, SlotUpdate{Key: k, Value: v.current})
+		default:
+			u.Nonce, u.Balance, u.CodeHash = o.nonce, o.balance, o.codeHash
+			u.Code = s.loadCode(o)
+			start := len(c.slots)
+			for k, v := range o.storage {
+				if v.current != v.original {
+					c.slots = append(c.slots, SlotUpdate{Key: k, Value: v.current})
+				}
 			}
+			slots := c.slots[start:]
+			slices.SortFunc(slots, func(a, b SlotUpdate) int { return a.Key.Cmp(&b.Key) })
+			u.Storage = slots
 		}
-		slots := c.slots[start:]
-		slices.SortFunc(slots, func(a, b SlotUpdate) int { return a.Key.Cmp(&b.Key) })
-		u.Storage = slots
+		if s.recording {
+			s.recordChanges(o, &u)
+		}
 		c.Accounts = append(c.Accounts, u)
 	}
 	slices.SortFunc(c.Accounts, func(a, b AccountUpdate) int { return compareAddr(&a.Address, &b.Address) })
 	clear(s.journal)
 	s.journal = s.journal[:0]
+	s.recording = false
 	return c
+}
+
+// recordChanges writes the net changes of one finalised account into the
+// block access list fragment: storage writes, and balance, nonce and code
+// that differ from the start of the transaction (a deleted account counts as
+// zero balance, zero nonce and no code).
+func (s *StateDB) recordChanges(o *object, u *AccountUpdate) {
+	f := s.frag
+	for i := range u.Storage {
+		f.WriteSlot(o.addr, &u.Storage[i].Key, &u.Storage[i].Value)
+	}
+	postCode := u.CodeHash
+	if u.Deleted {
+		postCode = types.EmptyCodeHash
+	}
+	preCode := o.originCodeHash
+	if !o.originExists {
+		preCode = types.EmptyCodeHash
+	}
+	if u.Balance != o.originBalance {
+		f.SetBalance(o.addr, &u.Balance)
+	}
+	if u.Nonce != o.originNonce {
+		f.SetNonce(o.addr, u.Nonce)
+	}
+	if postCode != preCode {
+		f.SetCode(o.addr, u.Code)
+	}
 }
 
 func compareAddr(a, b *types.Address) int {
