@@ -1,0 +1,84 @@
+package trie
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/balexec/balexec/state"
+	"github.com/balexec/balexec/types"
+)
+
+// TestUpdateStateMatchesScratch applies random blocks of account updates
+// (creations, balance changes, storage writes and deletions, wipes and
+// account deletions) both incrementally with UpdateState and to an in-memory
+// state whose root is computed from scratch; the roots must agree after every
+// block, and each new root must open from the store.
+func TestUpdateStateMatchesScratch(t *testing.T) {
+	seed := uint64(20261126)
+	t.Logf("seed: %d", seed)
+	rng := rand.New(rand.NewPCG(seed, seed))
+	mem := state.NewMemory()
+	store := NewMemStore()
+	root := types.EmptyRootHash
+	addrs := make([]types.Address, 40)
+	for i := range addrs {
+		addrs[i][0], addrs[i][19] = byte(i*7), byte(i)
+	}
+	for block := 0; block < 60; block++ {
+		picked := map[types.Address]bool{}
+		for range 1 + rng.IntN(12) {
+			picked[addrs[rng.IntN(len(addrs))]] = true
+		}
+		var ups []state.AccountUpdate
+		for _, a := range addrs {
+			if !picked[a] {
+				continue
+			}
+			u := state.AccountUpdate{Address: a}
+			switch rng.IntN(10) {
+			case 0:
+				u.Deleted = true
+			default:
+				u.Wiped = rng.IntN(8) == 0
+				u.Nonce = rng.Uint64N(5)
+				u.Balance.SetUint64(rng.Uint64N(1000))
+				u.CodeHash = types.EmptyCodeHash
+				if rng.IntN(3) == 0 {
+					u.Code = []byte{byte(rng.IntN(256)), 0x00}
+					u.CodeHash = types.Keccak256One(u.Code)
+				}
+				for k := range rng.IntN(6) {
+					var s state.SlotUpdate
+					s.Key.SetUint64(uint64(k*3 + rng.IntN(3)))
+					if rng.IntN(3) > 0 {
+						s.Value.SetUint64(rng.Uint64N(1 << 40))
+					}
+					if len(u.Storage) > 0 && u.Storage[len(u.Storage)-1].Key.Cmp(&s.Key) >= 0 {
+						continue
+					}
+					u.Storage = append(u.Storage, s)
+				}
+			}
+			ups = append(ups, u)
+		}
+		slices.SortFunc(ups, func(a, b state.AccountUpdate) int { return compareAddr(&a.Address, &b.Address) })
+		newRoot, nodes, err := UpdateState(root, store, ups)
+		if err != nil {
+			t.Fatalf("block %d: %v", block, err)
+		}
+		store.Add(nodes)
+		mem.Apply(ups)
+		want, err := MemoryRoot(mem)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if newRoot != want {
+			t.Fatalf("block %d: incremental root %s, from scratch %s", block, newRoot, want)
+		}
+		if _, err := NewSecure(newRoot, store); err != nil {
+			t.Fatalf("block %d: new root does not open: %v", block, err)
+		}
+		root = newRoot
+	}
+}
