@@ -8,6 +8,9 @@
 //	balexec trie root --genesis FILE
 //	balexec trie root --state-dump FILE
 //	balexec bal verify --payloads FILE
+//	balexec statetest [-v] PATH...
+//	balexec blocktest [-v] PATH...
+//	balexec replay --genesis FILE --chain FILE
 //
 // Every command that checks a set of cases prints one line per failure and
 // ends with "N passed, M failed"; the exit status is non-zero when anything
@@ -31,6 +34,10 @@ Usage:
   balexec trie root --genesis FILE      state root of a genesis file's allocation
   balexec trie root --state-dump FILE   state root of a go-ethereum state dump
   balexec bal verify --payloads FILE    check every block access list of an engine API payload file
+  balexec statetest [-v] PATH...        run ethereum/tests state tests (files or directories)
+  balexec blocktest [-v] PATH...        run blockchain tests (files or directories)
+  balexec replay --genesis FILE --chain FILE
+                                        import a chain and check every block
 `
 
 func main() {
@@ -61,6 +68,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return errors.New("usage: balexec bal verify --payloads FILE")
 		}
 		return balVerify(args[2:], stdout, stderr)
+	case "statetest":
+		return stateTest(args[1:], stdout, stderr)
+	case "blocktest":
+		return blockTest(args[1:], stdout, stderr)
+	case "replay":
+		return replay(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -108,5 +109,75 @@ func TestBalVerifyDetectsMutations(t *testing.T) {
 	// hash no longer matches either; both count as failures.
 	if !strings.HasSuffix(out, "563 passed, 2 failed\n") {
 		t.Fatalf("output ends %q", out[max(0, len(out)-300):])
+	}
+}
+
+func TestStateTestCommand(t *testing.T) {
+	dir := testdata.Shared(t, "ethereum-tests/GeneralStateTests/stExample")
+	out, err := runCmd(t, "statetest", dir)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, " passed, 0 failed\n") || strings.Contains(out, "FAIL") {
+		t.Fatalf("output: %s", out)
+	}
+	// A case whose expected root is wrong is printed and fails the command.
+	data, err := os.ReadFile(filepath.Join(dir, "add11.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "add11.json")
+	if err := os.WriteFile(path, []byte(corruptFirstHash(t, string(data))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err = runCmd(t, "statetest", path)
+	if !errors.Is(err, errFailed) || !strings.Contains(out, "FAIL ") || !strings.HasSuffix(out, "0 passed, 1 failed\n") {
+		t.Fatalf("corrupted case: err %v, output %s", err, out)
+	}
+}
+
+// corruptFirstHash flips the first digit of the first "hash" value of a test
+// file.
+func corruptFirstHash(t *testing.T, s string) string {
+	i := strings.Index(s, `"hash"`)
+	if i < 0 {
+		t.Fatal("no hash in test file")
+	}
+	j := strings.Index(s[i:], `0x`) + i + 2
+	d := s[j]
+	if d == '0' {
+		d = '1'
+	} else {
+		d = '0'
+	}
+	return s[:j] + string(d) + s[j+1:]
+}
+
+// TestReplayHiveChain imports the hive chain: blocks 1-35 (Shanghai through
+// Osaka with BPO1 and BPO2) must pass; block 36 is the first Amsterdam block,
+// which is not supported yet and must be refused with a clear error.
+func TestReplayHiveChain(t *testing.T) {
+	out, err := runCmd(t, "replay",
+		"--genesis", testdata.Repo(t, "hivechain-amsterdam/genesis.json"),
+		"--chain", testdata.Repo(t, "hivechain-amsterdam/chain.rlp"))
+	if !errors.Is(err, errFailed) {
+		t.Fatalf("replay returned %v\n%s", err, out)
+	}
+	for n := 1; n <= 35; n++ {
+		if !strings.Contains(out, "block "+strconv.Itoa(n)+" 0x") {
+			t.Fatalf("block %d missing from the output", n)
+		}
+	}
+	if !strings.Contains(out, "Amsterdam execution is not supported yet (block 36)") ||
+		!strings.HasSuffix(out, "35 passed, 1 failed\n") {
+		t.Fatalf("output ends %q", out[max(0, len(out)-400):])
+	}
+}
+
+func TestBlockTestCommand(t *testing.T) {
+	dir := testdata.Shared(t, "ethereum-tests/BlockchainTests/ValidBlocks/bcExample")
+	out, err := runCmd(t, "blocktest", dir)
+	if err != nil || strings.Contains(out, "FAIL") || !strings.Contains(out, " passed, 0 failed\n") {
+		t.Fatalf("err %v, output %s", err, out)
 	}
 }

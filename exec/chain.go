@@ -1,0 +1,161 @@
+package exec
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/balexec/balexec/state"
+	"github.com/balexec/balexec/trie"
+	"github.com/balexec/balexec/types"
+	"github.com/holiman/uint256"
+)
+
+// historyLen is how many ancestors BLOCKHASH can see.
+const historyLen = 256
+
+// Chain imports blocks in memory: it keeps every imported header and the
+// state trie nodes and code of every imported state (behind the trie
+// node-store and code-reader interfaces), so a block can extend any imported
+// block, not only the head. The head is the last block imported
+// successfully, as after the merge a block becomes the head when the
+// consensus layer says so and the tests and replays here say so by importing
+// it.
+//
+// A block that fails any check is rejected with an error naming the check
+// (and the transaction index when a transaction is at fault), and the chain
+// is left as it was.
+//
+// A Chain belongs to one goroutine.
+type Chain struct {
+	cfg    *Config
+	proc   *Processor
+	store  *trie.MemStore
+	codes  *trie.CodeStore
+	blocks map[types.Hash]*types.Header
+	head   *types.Header
+}
+
+// NewChain returns a chain holding the genesis block with header genesis and
+// state alloc. The allocation's root must be the header's state root.
+func NewChain(cfg *Config, genesis *types.Header, alloc state.Alloc) (*Chain, error) {
+	c := &Chain{
+		cfg:    cfg,
+		proc:   NewProcessor(cfg, nil),
+		store:  trie.NewMemStore(),
+		codes:  trie.NewCodeStore(),
+		blocks: make(map[types.Hash]*types.Header),
+	}
+	updates := allocUpdates(alloc)
+	root, nodes, err := trie.UpdateState(types.EmptyRootHash, c.store, updates)
+	if err != nil {
+		return nil, err
+	}
+	if root != genesis.Root {
+		return nil, fmt.Errorf("%w: allocation gives %s, header has %s", ErrGenesisMismatch, root, genesis.Root)
+	}
+	c.store.Add(nodes)
+	c.codes.AddUpdates(updates)
+	h := *genesis
+	c.blocks[h.Hash()] = &h
+	c.head = &h
+	return c, nil
+}
+
+// allocUpdates turns a genesis allocation into account updates, sorted by
+// address.
+func allocUpdates(alloc state.Alloc) []state.AccountUpdate {
+	mem := state.NewMemoryFromAlloc(alloc)
+	addrs := mem.Addresses()
+	out := make([]state.AccountUpdate, 0, len(addrs))
+	for _, addr := range addrs {
+		g := alloc[addr]
+		u := state.AccountUpdate{Address: addr, Nonce: g.Nonce, Balance: g.Balance, CodeHash: g.CodeHash()}
+		if len(g.Code) > 0 {
+			u.Code = g.Code
+		}
+		mem.StorageOf(addr, func(k, v uint256.Int) {
+			u.Storage = append(u.Storage, state.SlotUpdate{Key: k, Value: v})
+		})
+		slices.SortFunc(u.Storage, func(a, b state.SlotUpdate) int { return a.Key.Cmp(&b.Key) })
+		out = append(out, u)
+	}
+	return out
+}
+
+// Head returns the header of the current head block.
+func (c *Chain) Head() *types.Header { return c.head }
+
+// Header returns the imported header with the given hash.
+func (c *Chain) Header(hash types.Hash) (*types.Header, bool) {
+	h, ok := c.blocks[hash]
+	return h, ok
+}
+
+// State returns a reader of the state after the block with the given hash.
+func (c *Chain) State(hash types.Hash) (state.Reader, error) {
+	h, ok := c.blocks[hash]
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrUnknownParent, hash)
+	}
+	return trie.NewStateReader(h.Root, c.store, c.codes)
+}
+
+// Insert validates and executes block on top of its parent, and makes it the
+// head. It returns the execution result.
+func (c *Chain) Insert(block *types.Block) (*Result, error) {
+	h := &block.Header
+	parent, ok := c.blocks[h.ParentHash]
+	if !ok {
+		return nil, fmt.Errorf("block %d: %w: %s", h.Number, ErrUnknownParent, h.ParentHash)
+	}
+	if err := ValidateHeader(c.cfg, parent, h); err != nil {
+		return nil, fmt.Errorf("block %d: %w", h.Number, err)
+	}
+	if err := ValidateBody(c.cfg, block); err != nil {
+		return nil, fmt.Errorf("block %d: %w", h.Number, err)
+	}
+	pre, err := trie.NewStateReader(parent.Root, c.store, c.codes)
+	if err != nil {
+		return nil, fmt.Errorf("block %d: parent state: %w", h.Number, err)
+	}
+	res, err := c.proc.Process(block, pre, c.hashGetter(parent))
+	if err != nil {
+		return nil, fmt.Errorf("block %d: %w", h.Number, err)
+	}
+	root, nodes, err := trie.UpdateState(parent.Root, c.store, res.Updates)
+	if err != nil {
+		return nil, fmt.Errorf("block %d: state root: %w", h.Number, err)
+	}
+	if err := Validate(h, res, root); err != nil {
+		return nil, fmt.Errorf("block %d: %w", h.Number, err)
+	}
+	c.store.Add(nodes)
+	c.codes.AddUpdates(res.Updates)
+	hc := *h
+	c.blocks[hc.Hash()] = &hc
+	c.head = &hc
+	return res, nil
+}
+
+// hashGetter returns the BLOCKHASH function for a child of parent: the hash
+// of an ancestor by number, walking the parent links (at most 256 steps).
+func (c *Chain) hashGetter(parent *types.Header) func(uint64) types.Hash {
+	var cache []types.Hash // cache[i] is the hash of block parent.Number-i
+	return func(n uint64) types.Hash {
+		if n > parent.Number || parent.Number-n >= historyLen {
+			return types.Hash{}
+		}
+		depth := int(parent.Number - n)
+		if cache == nil {
+			cache = append(cache, parent.Hash())
+		}
+		for len(cache) <= depth {
+			h, ok := c.blocks[cache[len(cache)-1]]
+			if !ok || h.Number == 0 {
+				return types.Hash{}
+			}
+			cache = append(cache, h.ParentHash)
+		}
+		return cache[depth]
+	}
+}

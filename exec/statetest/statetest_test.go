@@ -1,0 +1,90 @@
+package statetest
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/balexec/balexec/internal/testdata"
+)
+
+// TestGeneralStateTests runs every case of ethereum/tests GeneralStateTests
+// for the implemented forks (Shanghai and later) and fails on any case that
+// does not pass, naming file, test, fork, index and both roots.
+func TestGeneralStateTests(t *testing.T) {
+	dir := testdata.Shared(t, "ethereum-tests/GeneralStateTests")
+	files, err := Files([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if testing.Short() {
+		// -short (the race-detector run in CI) takes every tenth file.
+		var some []string
+		for i := 0; i < len(files); i += 10 {
+			some = append(some, files[i])
+		}
+		files = some
+	}
+	sum := RunFiles(files, nil)
+	for _, e := range sum.LoadErrors {
+		t.Errorf("load: %v", e)
+	}
+	for _, f := range sum.Failures {
+		rel, _ := filepath.Rel(dir, f.Case.Test.File)
+		t.Errorf("%s %s %s[%d]: %v", rel, f.Case.Test.Name, f.Case.Fork, f.Case.Index, f.Err)
+	}
+	t.Logf("%d files: %d passed, %d failed, %d cases of unimplemented forks not run",
+		len(files), sum.Passed, sum.Failed, sum.Unsupported)
+	if sum.Passed == 0 {
+		t.Fatal("no case ran")
+	}
+}
+
+// TestRunDetectsMismatches alters the expectations of a real test and checks
+// that each alteration is reported: the runner can fail.
+func TestRunDetectsMismatches(t *testing.T) {
+	path := testdata.Shared(t, "ethereum-tests/GeneralStateTests/stExample/add11.json")
+	load := func() Case {
+		tests, err := ParseFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := tests[0].Cases()
+		for _, x := range c {
+			if x.Fork == "Cancun" {
+				return x
+			}
+		}
+		t.Fatal("no Cancun case")
+		return Case{}
+	}
+	c := load()
+	if _, err := Run(c, nil); err != nil {
+		t.Fatalf("unaltered case fails: %v", err)
+	}
+	c = load()
+	c.post().Hash[0] ^= 1
+	if _, err := Run(c, nil); !errors.Is(err, ErrMismatch) {
+		t.Errorf("wrong root: got %v", err)
+	}
+	c = load()
+	c.post().Logs[5] ^= 1
+	if _, err := Run(c, nil); !errors.Is(err, ErrMismatch) {
+		t.Errorf("wrong logs hash: got %v", err)
+	}
+	c = load()
+	c.post().ExpectException = "TransactionException.INTRINSIC_GAS_TOO_LOW"
+	if _, err := Run(c, nil); !errors.Is(err, ErrMissingException) {
+		t.Errorf("missing exception: got %v", err)
+	}
+	c = load()
+	c.Test.json.Tx.GasLimit[c.post().Indexes.Gas] = 20000 // below intrinsic gas
+	if _, err := Run(c, nil); !errors.Is(err, ErrUnexpectedException) {
+		t.Errorf("unexpected exception: got %v", err)
+	}
+	c = load()
+	c.Fork = "Frontier"
+	if _, err := Run(c, nil); !errors.Is(err, ErrUnsupportedFork) {
+		t.Errorf("unsupported fork: got %v", err)
+	}
+}
