@@ -1,0 +1,5 @@
+//go:build !race
+
+package bal_test
+
+const raceEnabled = false
