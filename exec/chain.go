@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
@@ -101,8 +102,20 @@ func (c *Chain) State(hash types.Hash) (state.Reader, error) {
 }
 
 // Insert validates and executes block on top of its parent, and makes it the
-// head. It returns the execution result.
+// head. It returns the execution result. From Amsterdam the block access
+// list execution builds must hash to the header's (a block that arrived
+// without its list, as over devp2p).
 func (c *Chain) Insert(block *types.Block) (*Result, error) {
+	return c.InsertWithAccessList(block, nil)
+}
+
+// InsertWithAccessList is Insert for a block that came with its block
+// access list as raw RLP (the engine API's blockAccessList). Before
+// execution, as go-ethereum's body validation does, the list must decode
+// strictly, hash to the header's block access list hash and pass
+// bal.Validate; execution then rebuilds the list, which must hash to the
+// header's too. A list before Amsterdam is an error. nil raw means no list.
+func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, error) {
 	h := &block.Header
 	parent, ok := c.blocks[h.ParentHash]
 	if !ok {
@@ -113,6 +126,11 @@ func (c *Chain) Insert(block *types.Block) (*Result, error) {
 	}
 	if err := ValidateBody(c.cfg, block); err != nil {
 		return nil, fmt.Errorf("block %d: %w", h.Number, err)
+	}
+	if raw != nil {
+		if _, err := checkSuppliedAccessList(c.cfg, h, len(block.Transactions), raw); err != nil {
+			return nil, fmt.Errorf("block %d: %w", h.Number, err)
+		}
 	}
 	pre, err := trie.NewStateReader(parent.Root, c.store, c.codes)
 	if err != nil {
@@ -158,4 +176,24 @@ func (c *Chain) hashGetter(parent *types.Header) func(uint64) types.Hash {
 		}
 		return cache[depth]
 	}
+}
+
+// checkSuppliedAccessList decodes and checks a block access list that came
+// with a block: Amsterdam only, strict decoding, the header's hash, and the
+// rules of bal.Validate.
+func checkSuppliedAccessList(cfg *Config, h *types.Header, txCount int, raw []byte) (*bal.BlockAccessList, error) {
+	if !cfg.IsAmsterdam(h.Time) {
+		return nil, ErrBALBeforeAmsterdam
+	}
+	list, err := bal.Decode(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidBAL, err)
+	}
+	if got := list.Hash(); !h.Has(types.FieldBlockAccessListHash) || got != h.BlockAccessListHash {
+		return nil, fmt.Errorf("%w: computed %s, header %s", ErrBALHashMismatch, got, h.BlockAccessListHash)
+	}
+	if err := list.Validate(h.GasLimit, txCount); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidBAL, err)
+	}
+	return list, nil
 }

@@ -119,6 +119,16 @@ var (
 	ErrRequestsHashMismatch = errors.New("exec: requests hash mismatch")
 	ErrStateRootMismatch    = errors.New("exec: state root mismatch")
 	ErrBlobGasUsedMismatch  = errors.New("exec: blob gas used mismatch")
+	// ErrBALHashMismatch: the block access list built by execution does not
+	// hash to the header's block access list hash (wrapped with both).
+	ErrBALHashMismatch = errors.New("exec: block access list hash mismatch")
+	// ErrInvalidBAL: a block access list (supplied with the block or built
+	// by execution) breaks a rule of bal.Validate, or a supplied one does not
+	// decode; the bal or rlp sentinel is wrapped too.
+	ErrInvalidBAL = errors.New("exec: invalid block access list")
+	// ErrBALBeforeAmsterdam: a block access list came with a block before
+	// Amsterdam.
+	ErrBALBeforeAmsterdam = errors.New("exec: block access list before Amsterdam")
 )
 
 // Errors of the chain importer.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/exec/evm"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
@@ -17,15 +18,36 @@ var (
 	HistoryStorageAddress     = types.MustHexToAddress("0x0000F90827F1C53a10cb7A02335B175320002935")
 	WithdrawalQueueAddress    = types.MustHexToAddress("0x00000961Ef480Eb55e80D19ad83579A64c007002")
 	ConsolidationQueueAddress = types.MustHexToAddress("0x0000BBdDc7CE488642fb579F8B00f3a590007251")
+	BuilderDepositAddress     = types.MustHexToAddress("0x0000BFF46984E3725691FA540A8C7589300D8282")
+	BuilderExitAddress        = types.MustHexToAddress("0x000064D678505AD48F8CCB093BC65613800E8282")
 
 	depositTopic = types.MustHexToHash("0x649bbc62d0e31342afea4e5cd82d4049e7e1ee912fc0889aa790803be39038c5")
 )
 
+// amsterdamEVM reports whether the EVM implements the Amsterdam rules; until
+// it does, Amsterdam blocks are refused rather than run under Osaka rules.
+const amsterdamEVM = false
+
+// requestQueues are the request system contracts called after the
+// withdrawals, in order: EIP-7002 and EIP-7251 from Prague, then the two
+// EIP-8282 builder queues from Amsterdam.
+var requestQueues = [4]struct {
+	addr types.Address
+	typ  byte
+}{
+	{WithdrawalQueueAddress, WithdrawalRequestType},
+	{ConsolidationQueueAddress, ConsolidationRequestType},
+	{BuilderDepositAddress, BuilderDepositRequestType},
+	{BuilderExitAddress, BuilderExitRequestType},
+}
+
 // Request types of EIP-7685.
 const (
-	DepositRequestType       = 0x00
-	WithdrawalRequestType    = 0x01
-	ConsolidationRequestType = 0x02
+	DepositRequestType        = 0x00
+	WithdrawalRequestType     = 0x01
+	ConsolidationRequestType  = 0x02
+	BuilderDepositRequestType = 0x03 // EIP-8282
+	BuilderExitRequestType    = 0x04 // EIP-8282
 )
 
 // Result is what executing a block produced.
@@ -40,6 +62,9 @@ type Result struct {
 	Requests [][]byte
 	// Updates are the accounts the block changed, for the state root.
 	Updates []state.AccountUpdate
+	// AccessList is the block access list built from execution (EIP-7928;
+	// nil before Amsterdam).
+	AccessList *bal.BlockAccessList
 }
 
 // Processor executes blocks sequentially, one transaction after another on
@@ -53,6 +78,12 @@ type Processor struct {
 	analyses evm.AnalysisCache
 	sdb      *state.StateDB
 	bs       *state.BlockState
+
+	// Block access list building (Amsterdam): the fragment of the current
+	// step and the builder it is merged into.
+	recordBAL bool
+	frag      bal.Fragment
+	builder   bal.Builder
 }
 
 // NewProcessor returns a processor for the chain cfg. analyses may be nil
@@ -71,7 +102,7 @@ func NewProcessor(cfg *Config, analyses evm.AnalysisCache) *Processor {
 // Result.Updates.
 func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(uint64) types.Hash) (*Result, error) {
 	h := &block.Header
-	if p.cfg.IsAmsterdam(h.Time) {
+	if p.cfg.IsAmsterdam(h.Time) && !amsterdamEVM {
 		return nil, fmt.Errorf("%w: Amsterdam execution is not supported yet (block %d)", ErrForkNotSupported, h.Number)
 	}
 	rules, err := p.cfg.Rules(h.Number, h.Time)
@@ -103,16 +134,20 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 		return nil, err
 	}
 	p.bs.Reset(pre)
+	p.recordBAL = p.cfg.IsAmsterdam(h.Time)
+	p.builder.Reset()
 	res := &Result{Receipts: make([]*types.Receipt, 0, len(block.Transactions))}
+	postIndex := uint32(len(block.Transactions) + 1)
 
-	// Pre-execution system calls: EIP-4788, then EIP-2935.
+	// Pre-execution system calls at block access index 0: EIP-4788, then
+	// EIP-2935.
 	if rules.IsCancun && h.Has(types.FieldParentBeaconRoot) {
-		if _, err := p.systemCall(vm, BeaconRootsAddress, h.ParentBeaconRoot[:]); err != nil {
+		if _, err := p.systemCall(vm, 0, BeaconRootsAddress, h.ParentBeaconRoot[:]); err != nil {
 			return nil, err
 		}
 	}
 	if rules.IsPrague {
-		if _, err := p.systemCall(vm, HistoryStorageAddress, h.ParentHash[:]); err != nil {
+		if _, err := p.systemCall(vm, 0, HistoryStorageAddress, h.ParentHash[:]); err != nil {
 			return nil, err
 		}
 	}
@@ -120,28 +155,28 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 	// Transactions.
 	gp := evm.NewGasPool(h.GasLimit)
 	blockHash := h.Hash()
-	var logIndex uint
+	var (
+		logIndex   uint
+		cumulative uint64
+	)
 	for i, tx := range block.Transactions {
 		if err := checkTxType(&rules, tx.Type); err != nil {
 			return nil, fmt.Errorf("%w: tx %d: %w", ErrInvalidTransaction, i, err)
 		}
 		msg := evm.NewMessage(tx, senders[i], &h.BaseFee)
-		p.sdb.Reset(p.bs)
+		p.beginStep()
 		vm.Reset(p.sdb)
 		out, err := evm.ApplyMessage(vm, &msg, gp)
 		if err != nil {
 			return nil, fmt.Errorf("%w: tx %d (%s): %w", ErrInvalidTransaction, i, tx.Hash(), err)
 		}
-		changes := p.sdb.Finalise()
-		if err := p.sdb.Err(); err != nil {
-			return nil, fmt.Errorf("%w: tx %d: %w", ErrState, i, err)
+		if err := p.endStep(uint32(i + 1)); err != nil {
+			return nil, fmt.Errorf("tx %d: %w", i, err)
 		}
-		if err := p.bs.Apply(changes); err != nil {
-			return nil, fmt.Errorf("%w: tx %d: %w", ErrState, i, err)
-		}
+		cumulative += out.UsedGas
 		r := &types.Receipt{
 			Type:              tx.Type,
-			CumulativeGasUsed: gp.Used(),
+			CumulativeGasUsed: cumulative,
 			TxHash:            tx.Hash(),
 			GasUsed:           out.UsedGas,
 			EffectiveGasPrice: msg.GasPrice,
@@ -175,11 +210,15 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 		res.Bloom.Or(&r.Bloom)
 		res.Receipts = append(res.Receipts, r)
 	}
+	// The header's gas used: the sum of receipt gas before Amsterdam, the
+	// larger of the summed execution and state gas from Amsterdam (EIP-8037);
+	// the pool keeps both.
 	res.GasUsed = gp.Used()
 
-	// Post-execution: withdrawals, then requests.
-	if rules.IsShanghai && len(block.Withdrawals) > 0 {
-		p.sdb.Reset(p.bs)
+	// Post-execution at block access index n+1: withdrawals, then the
+	// requests (deposit logs, then the queue contracts).
+	if rules.IsShanghai {
+		p.beginStep()
 		p.sdb.Prepare(types.Address{}, types.Address{}, nil, nil, nil)
 		var amount uint256.Int
 		gwei := uint256.NewInt(1_000_000_000)
@@ -188,7 +227,7 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 			amount.Mul(&amount, gwei)
 			p.sdb.AddBalance(w.Address, &amount)
 		}
-		if err := p.finalise(); err != nil {
+		if err := p.endStep(postIndex); err != nil {
 			return nil, err
 		}
 	}
@@ -197,11 +236,12 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 		if err := p.depositRequests(res); err != nil {
 			return nil, err
 		}
-		for _, q := range []struct {
-			addr types.Address
-			typ  byte
-		}{{WithdrawalQueueAddress, WithdrawalRequestType}, {ConsolidationQueueAddress, ConsolidationRequestType}} {
-			if err := p.requestCall(vm, q.addr, q.typ, res); err != nil {
+		queues := requestQueues[:2]
+		if p.cfg.EIPs(h.Time).Has(EIP8282) {
+			queues = requestQueues[:]
+		}
+		for _, q := range queues {
+			if err := p.requestCall(vm, postIndex, q.addr, q.typ, res); err != nil {
 				return nil, err
 			}
 		}
@@ -210,25 +250,47 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 		return res.Receipts[i].AppendConsensus(dst)
 	})
 	res.Updates = p.bs.Updates()
+	if p.recordBAL {
+		res.AccessList = p.builder.Build()
+	}
 	return res, nil
 }
 
-// finalise ends the current system step and merges it into the block state.
-func (p *Processor) finalise() error {
+// beginStep starts a step of the block (a transaction, a system call, the
+// withdrawals) on a fresh journaled state over the block state; under
+// Amsterdam the step records its block access list fragment from its
+// Prepare on.
+func (p *Processor) beginStep() {
+	p.sdb.Reset(p.bs)
+	if p.recordBAL {
+		p.frag.Reset()
+		p.sdb.SetAmsterdam(&p.frag)
+	}
+}
+
+// endStep finalises the current step, merges its changes into the block
+// state and its fragment into the block access list under index.
+func (p *Processor) endStep(index uint32) error {
 	changes := p.sdb.Finalise()
 	if err := p.sdb.Err(); err != nil {
 		return fmt.Errorf("%w: %w", ErrState, err)
 	}
-	return p.bs.Apply(changes)
+	if err := p.bs.Apply(changes); err != nil {
+		return fmt.Errorf("%w: %w", ErrState, err)
+	}
+	if p.recordBAL {
+		p.builder.Merge(index, &p.frag)
+	}
+	return nil
 }
 
-// systemCall runs a system call to addr as a step of its own (pre- or
-// post-execution) and merges its changes into the block state.
-func (p *Processor) systemCall(vm *evm.EVM, addr types.Address, data []byte) ([]byte, error) {
-	p.sdb.Reset(p.bs)
+// systemCall runs a system call to addr as a step of its own at the given
+// block access index.
+func (p *Processor) systemCall(vm *evm.EVM, index uint32, addr types.Address, data []byte) ([]byte, error) {
+	p.beginStep()
 	vm.Reset(p.sdb)
 	ret, callErr := vm.SystemCall(addr, data)
-	if err := p.finalise(); err != nil {
+	if err := p.endStep(index); err != nil {
 		return nil, err
 	}
 	return ret, callErr
@@ -236,12 +298,12 @@ func (p *Processor) systemCall(vm *evm.EVM, addr types.Address, data []byte) ([]
 
 // requestCall runs an EIP-7002/7251 queue contract and appends its request.
 // A contract without code or a failing call makes the block invalid.
-func (p *Processor) requestCall(vm *evm.EVM, addr types.Address, typ byte, res *Result) error {
+func (p *Processor) requestCall(vm *evm.EVM, index uint32, addr types.Address, typ byte, res *Result) error {
 	p.sdb.Reset(p.bs)
 	if p.sdb.GetCodeSize(addr) == 0 {
 		return fmt.Errorf("%w: empty system contract: no code at %s", ErrSystemContract, addr)
 	}
-	ret, err := p.systemCall(vm, addr, nil)
+	ret, err := p.systemCall(vm, index, addr, nil)
 	if err != nil {
 		return fmt.Errorf("%w: system call to %s failed to execute: %w", ErrSystemContract, addr, err)
 	}
@@ -318,8 +380,10 @@ func checkTxType(rules *evm.Rules, typ uint8) error {
 }
 
 // Validate compares a block's header with the result of executing it, in
-// go-ethereum's order: gas used, bloom, receipts root, requests hash, and the
-// state root (computed by the caller from Result.Updates).
+// go-ethereum's order: gas used, bloom, receipts root, requests hash, the
+// block access list built by execution (its hash against the header's, then
+// the size rule), and the state root (computed by the caller from
+// Result.Updates).
 func Validate(h *types.Header, res *Result, stateRoot types.Hash) error {
 	if h.GasUsed != res.GasUsed {
 		return fmt.Errorf("%w: header %d, execution %d", ErrGasUsedMismatch, h.GasUsed, res.GasUsed)
@@ -334,6 +398,18 @@ func Validate(h *types.Header, res *Result, stateRoot types.Hash) error {
 		want := types.CalcRequestsHash(res.Requests)
 		if !h.Has(types.FieldRequestsHash) || h.RequestsHash != want {
 			return fmt.Errorf("%w: header %s, execution %s", ErrRequestsHashMismatch, h.RequestsHash, want)
+		}
+	}
+	if res.AccessList != nil {
+		if !h.Has(types.FieldBlockAccessListHash) {
+			return fmt.Errorf("%w: header has no block access list hash", ErrBALHashMismatch)
+		}
+		if got := res.AccessList.Hash(); got != h.BlockAccessListHash {
+			return fmt.Errorf("%w: local %s, remote %s", ErrBALHashMismatch, got, h.BlockAccessListHash)
+		}
+		// The size rule holds for the list execution built, too.
+		if err := res.AccessList.Validate(h.GasLimit, len(res.Receipts)); err != nil {
+			return fmt.Errorf("%w: built list: %w", ErrInvalidBAL, err)
 		}
 	}
 	if h.Root != stateRoot {

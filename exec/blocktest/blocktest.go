@@ -13,6 +13,11 @@
 // must equal the post-state (compared as a state root, which covers every
 // account, balance, nonce, code and storage slot, and extra accounts).
 //
+// A block that carries a "blockAccessList" (the execution-spec-tests JSON
+// form of an Amsterdam block's list) is imported with that list: it must
+// hash to the header's block access list hash and pass bal.Validate, and the
+// list execution builds must hash the same, so it equals the fixture's.
+//
 // # Concurrency
 //
 // Tests are independent; run them on any number of goroutines.
@@ -25,6 +30,7 @@ import (
 	"os"
 	"sort"
 
+	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/runner"
 	"github.com/balexec/balexec/state"
@@ -72,9 +78,10 @@ type btHeader struct {
 }
 
 type btBlock struct {
-	RLP             string    `json:"rlp"`
-	ExpectException string    `json:"expectException"`
-	BlockHeader     *btHeader `json:"blockHeader"`
+	RLP             string               `json:"rlp"`
+	ExpectException string               `json:"expectException"`
+	BlockHeader     *btHeader            `json:"blockHeader"`
+	BlockAccessList *bal.BlockAccessList `json:"blockAccessList"`
 }
 
 // expectInvalid reports whether the block is expected to be rejected: it
@@ -171,8 +178,12 @@ func (t *Test) insert(chain *exec.Chain, i int, b *btBlock) error {
 		}
 		return fmt.Errorf("%w: block %d does not decode: %v", ErrRejected, i, err)
 	}
+	var list []byte
+	if b.BlockAccessList != nil {
+		list = b.BlockAccessList.EncodeRLP()
+	}
 	headBefore := chain.Head().Hash()
-	_, err = chain.Insert(block)
+	_, err = chain.InsertWithAccessList(block, list)
 	switch {
 	case err != nil && b.expectInvalid():
 		if chain.Head().Hash() != headBefore {
