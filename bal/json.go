@@ -41,7 +41,7 @@ type jsonCode struct {
 }
 
 type jsonSlotChanges struct {
-	Slot    jsonU256     `json:"slot"`
+	Slot    jsonU256    `json:"slot"`
 	Changes []jsonWrite `json:"slotChanges"`
 }
 
