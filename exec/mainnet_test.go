@@ -276,3 +276,50 @@ func TestMainnetBlocks(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkMainnetBlocks executes the real mainnet blocks sequentially
+// (Mgas/s and ms per block), with block access list recording off (as
+// Cancun runs) and on (as Amsterdam records), to measure what recording
+// costs on real traffic.
+func BenchmarkMainnetBlocks(b *testing.B) {
+	base := testdata.Shared(b, "pevm-mainnet/blocks")
+	cfg, err := exec.ConfigForNetwork("Cancun")
+	if err != nil {
+		b.Fatal(err)
+	}
+	type loaded struct {
+		block  *types.Block
+		pre    *state.Memory
+		hashes map[uint64]types.Hash
+	}
+	var blocks []loaded
+	t := &testing.T{}
+	for _, name := range mainnetBlocks {
+		block, alloc, hashes := loadMainnetBlock(t, filepath.Join(base, name))
+		blocks = append(blocks, loaded{block, state.NewMemoryFromAlloc(alloc), hashes})
+	}
+	for _, record := range []bool{false, true} {
+		name := "record=off"
+		if record {
+			name = "record=on"
+		}
+		b.Run(name, func(b *testing.B) {
+			proc := exec.NewProcessor(cfg, nil)
+			proc.ForceRecord(record)
+			var gas uint64
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, l := range blocks {
+					res, err := proc.Process(l.block, l.pre, func(n uint64) types.Hash { return l.hashes[n] })
+					if err != nil {
+						b.Fatal(err)
+					}
+					gas += res.GasUsed
+				}
+			}
+			sec := b.Elapsed().Seconds()
+			b.ReportMetric(float64(gas)/sec/1e6, "mgas/s")
+			b.ReportMetric(sec*1000/float64(b.N*len(blocks)), "ms/block")
+		})
+	}
+}

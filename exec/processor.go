@@ -81,9 +81,13 @@ type Processor struct {
 
 	// Block access list building (Amsterdam): the fragment of the current
 	// step and the builder it is merged into.
+	amsterdam bool
 	recordBAL bool
 	frag      bal.Fragment
 	builder   bal.Builder
+	// forceRecord records the access list before Amsterdam too (tests and
+	// benchmarks measure its cost with it).
+	forceRecord bool
 }
 
 // NewProcessor returns a processor for the chain cfg. analyses may be nil
@@ -134,7 +138,8 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 		return nil, err
 	}
 	p.bs.Reset(pre)
-	p.recordBAL = p.cfg.IsAmsterdam(h.Time)
+	p.amsterdam = p.cfg.IsAmsterdam(h.Time)
+	p.recordBAL = p.amsterdam || p.forceRecord
 	p.builder.Reset()
 	res := &Result{Receipts: make([]*types.Receipt, 0, len(block.Transactions))}
 	postIndex := uint32(len(block.Transactions) + 1)
@@ -262,7 +267,11 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 // Prepare on.
 func (p *Processor) beginStep() {
 	p.sdb.Reset(p.bs)
-	if p.recordBAL {
+	switch {
+	case p.recordBAL && !p.amsterdam:
+		p.frag.Reset()
+		p.sdb.RecordInto(&p.frag)
+	case p.recordBAL:
 		p.frag.Reset()
 		p.sdb.SetAmsterdam(&p.frag)
 	}

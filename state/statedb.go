@@ -178,6 +178,13 @@ func (s *StateDB) SetAmsterdam(frag *bal.Fragment) {
 	s.amsterdam, s.frag, s.recording = true, frag, false
 }
 
+// RecordInto records the current transaction's block access list fragment
+// into frag from Prepare to Finalise, without the other Amsterdam rules. It
+// exists to measure what recording costs on pre-Amsterdam blocks.
+func (s *StateDB) RecordInto(frag *bal.Fragment) {
+	s.frag, s.recording = frag, false
+}
+
 func (s *StateDB) recycle(o *object) {
 	st := o.storage
 	clear(st)
