@@ -6,6 +6,7 @@ import (
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/exec/evm"
+	"github.com/balexec/balexec/exec/evm/precompile"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
@@ -91,8 +92,15 @@ type Processor struct {
 }
 
 // NewProcessor returns a processor for the chain cfg. analyses may be nil
-// (each EVM then keeps a private cache) or shared between processors.
+// (each EVM then keeps a private cache) or shared between processors. From
+// Cancun it loads the KZG trusted setup of the point-evaluation precompile
+// now (once per process), so that no block pays for it.
 func NewProcessor(cfg *Config, analyses evm.AnalysisCache) *Processor {
+	if cfg.CancunTime != nil {
+		// An error is a defective embedded setup; the precompile reports it
+		// on every call, so it is not lost here.
+		_ = precompile.Warm()
+	}
 	if analyses == nil {
 		analyses = evm.NewSharedAnalysisCache(1 << 12)
 	}
