@@ -305,10 +305,13 @@ func (c *Config) EIPs(time uint64) EIPSet {
 // timestamp. Blocks before Shanghai (or before London by number) get
 // ErrForkNotSupported.
 //
-// evm.Rules has flags for Shanghai through Osaka; an Amsterdam block gets
-// IsOsaka and the Osaka flags below it, and the Amsterdam changes are
-// queried from [Config.EIPs] (or [Config.IsAmsterdam]) until evm.Rules
-// carries them. EIP7610 is set only when ExtraEIPs asks for it.
+// The fork flags follow the active forks (the BPO forks run under Osaka's
+// flags). Each Amsterdam EIP switch is on when [Config.EIPs] holds the EIP,
+// so a devnet's ExtraEIPs switch single EIPs on: EIP7825Amended (the
+// amended gas cap of EIP-7825) goes with EIP-8037, which amends it; EIP7954
+// is the 64 KiB code and 128 KiB initcode limits. EIP7610 is set only when
+// ExtraEIPs asks for it. A mix the EVM cannot run (see evm.Rules) is
+// ErrInvalidConfig.
 func (c *Config) Rules(number, time uint64) (evm.Rules, error) {
 	var r evm.Rules
 	if !c.isForkAt(ForkShanghai, number, time) {
@@ -319,7 +322,22 @@ func (c *Config) Rules(number, time uint64) (evm.Rules, error) {
 	r.IsCancun = c.IsCancun(time)
 	r.IsPrague = c.IsPrague(time)
 	r.IsOsaka = c.IsOsaka(time)
-	r.EIP7610 = c.EIPs(time).Has(EIP7610)
+	r.IsAmsterdam = c.IsAmsterdam(time)
+	eips := c.EIPs(time)
+	r.EIP7928 = eips.Has(EIP7928)
+	r.EIP8037 = eips.Has(EIP8037)
+	r.EIP8038 = eips.Has(EIP8038)
+	r.EIP2780 = eips.Has(EIP2780)
+	r.EIP7976 = eips.Has(EIP7976)
+	r.EIP7981 = eips.Has(EIP7981)
+	r.EIP7708 = eips.Has(EIP7708)
+	r.EIP8246 = eips.Has(EIP8246)
+	r.EIP7843 = eips.Has(EIP7843)
+	r.EIP8024 = eips.Has(EIP8024)
+	r.EIP7954 = eips.Has(EIP7954)
+	r.EIP7825Amended = eips.Has(EIP8037)
+	r.EIP8282 = eips.Has(EIP8282)
+	r.EIP7610 = eips.Has(EIP7610)
 	if err := r.Validate(); err != nil {
 		return evm.Rules{}, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}

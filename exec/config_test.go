@@ -625,9 +625,12 @@ func exerciseConfig(t *testing.T, c *Config) {
 			t.Fatalf("time %d fork %s: rules error %v", time, f, err)
 		}
 		if err == nil {
-			want := evm.Osaka // Osaka's flags serve BPO forks and Amsterdam
-			if f <= ForkOsaka {
+			want := evm.Osaka // Osaka's flags serve the BPO forks
+			switch {
+			case f <= ForkOsaka:
 				want = evm.Fork(f - ForkShanghai)
+			case f == ForkAmsterdam:
+				want = evm.Amsterdam
 			}
 			if r.Fork() != want {
 				t.Fatalf("time %d: rules fork %s, config fork %s", time, r.Fork(), f)

@@ -8,11 +8,18 @@ import (
 // TestInterpreterNoAllocs proves that the interpreter allocates nothing in
 // steady state: a loop of arithmetic, memory, hashing, storage reads, jumps
 // and calls into another contract (whose frame and return buffer are
-// reused) runs without a single allocation once warm.
+// reused) runs without a single allocation once warm, under Osaka's and
+// Amsterdam's rules (whose call gas also reads the callee's code).
 func TestInterpreterNoAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts are not meaningful under -race")
 	}
+	for _, fork := range []Fork{Osaka, Amsterdam} {
+		t.Run(fork.String(), func(t *testing.T) { testInterpreterNoAllocs(t, fork) })
+	}
+}
+
+func testInterpreterNoAllocs(t *testing.T, fork Fork) {
 	callee := asm(t, "PUSH0 CALLDATALOAD PUSH1 1 ADD PUSH0 MSTORE CALLVALUE PUSH1 32 MSTORE PUSH1 64 PUSH0 RETURN")
 	loop := asm(t, fmt.Sprintf(`
 		PUSH2 200                                   ; [n]
@@ -24,7 +31,7 @@ func TestInterpreterNoAllocs(t *testing.T) {
 		PUSH1 7 PUSH1 3 EXP PUSH1 5 PUSH1 9 MULMOD POP
 		PUSH1 1 SWAP1 SUB DUP1 PUSH @loop JUMPI
 		PUSH1 32 PUSH1 160 RETURN`, addrOther[:]))
-	r := newContractRunner(t, loop, nil)
+	r := newContractRunnerFork(t, fork, loop, nil)
 	r.state.put(addrOther, 1, 0, callee, nil)
 	r.state.AddAddressToAccessList(addrOther)
 	r.state.AddAddressToAccessList(addrContract)

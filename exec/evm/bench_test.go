@@ -51,10 +51,14 @@ type contractRunner struct {
 }
 
 func newContractRunner(tb testing.TB, code, input []byte) *contractRunner {
+	return newContractRunnerFork(tb, Osaka, code, input)
+}
+
+func newContractRunnerFork(tb testing.TB, fork Fork, code, input []byte) *contractRunner {
 	state := newMemState()
 	state.put(addrCaller, 0, 1e18, nil, nil)
 	state.put(addrContract, 1, 0, code, nil)
-	evm := newTestEVM(tb, Osaka, state)
+	evm := newTestEVM(tb, fork, state)
 	return &contractRunner{evm: evm, state: state, input: input}
 }
 
@@ -331,49 +335,55 @@ func BenchmarkERC20(b *testing.B) {
 	for i := range holders {
 		holders[i] = types.Address{0xaa, byte(i)}
 	}
-	for _, kind := range []string{"transfer", "approve", "mint"} {
-		b.Run(kind, func(b *testing.B) {
-			state := newMemState()
-			state.put(addrCaller, 0, 1e18, nil, nil)
-			state.put(token, 1, 0, loadContract(b, "erc20"), nil)
-			// Give the caller a large balance of tokens.
-			var slot [64]byte
-			copy(slot[12:32], addrCaller[:])
-			balSlot := types.Keccak256One(slot[:])
-			var k uint256.Int
-			k.SetBytes32(balSlot[:])
-			state.accounts[token].storage[k] = u256(1 << 60)
-			state.accounts[token].committed[k] = u256(1 << 60)
-			evm := newTestEVM(b, Osaka, state)
-			gp := NewGasPool(1 << 62)
-			msg := Message{Type: types.DynamicFeeTxType, From: addrCaller, To: token, GasLimit: 200_000}
-			msg.GasPrice.SetUint64(10)
-			msg.GasFeeCap.SetUint64(10)
-			sel := map[string][4]byte{"transfer": selTransfer, "approve": selApprove, "mint": selMint}[kind]
-			datas := make([][]byte, len(holders))
-			for i, h := range holders {
-				datas[i] = erc20Call(sel, h[:], u64Bytes(uint64(i+1)))
-			}
-			var gasUsed uint64
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				evm.Reset(state)
-				msg.Data = datas[i%len(datas)]
-				res, err := ApplyMessage(evm, &msg, gp)
-				if err != nil || res.Err != nil {
-					b.Fatal(err, res.Err)
-				}
-				gasUsed += res.UsedGas
-				msg.Nonce++
-				state.finalise()
-				i++
-			}
-			if s := b.Elapsed().Seconds(); s > 0 {
-				b.ReportMetric(float64(gasUsed)/s/1e6, "mgas/s")
-			}
-		})
+	for _, fork := range []Fork{Osaka, Amsterdam} {
+		for _, kind := range []string{"transfer", "approve", "mint"} {
+			benchmarkERC20(b, fork, kind, token, holders)
+		}
 	}
+}
+
+func benchmarkERC20(b *testing.B, fork Fork, kind string, token types.Address, holders []types.Address) {
+	b.Run(fork.String()+"/"+kind, func(b *testing.B) {
+		state := newMemState()
+		state.put(addrCaller, 0, 1e18, nil, nil)
+		state.put(token, 1, 0, loadContract(b, "erc20"), nil)
+		// Give the caller a large balance of tokens.
+		var slot [64]byte
+		copy(slot[12:32], addrCaller[:])
+		balSlot := types.Keccak256One(slot[:])
+		var k uint256.Int
+		k.SetBytes32(balSlot[:])
+		state.accounts[token].storage[k] = u256(1 << 60)
+		state.accounts[token].committed[k] = u256(1 << 60)
+		evm := newTestEVM(b, fork, state)
+		gp := NewGasPool(1 << 62)
+		msg := Message{Type: types.DynamicFeeTxType, From: addrCaller, To: token, GasLimit: 500_000}
+		msg.GasPrice.SetUint64(10)
+		msg.GasFeeCap.SetUint64(10)
+		sel := map[string][4]byte{"transfer": selTransfer, "approve": selApprove, "mint": selMint}[kind]
+		datas := make([][]byte, len(holders))
+		for i, h := range holders {
+			datas[i] = erc20Call(sel, h[:], u64Bytes(uint64(i+1)))
+		}
+		var gasUsed uint64
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			evm.Reset(state)
+			msg.Data = datas[i%len(datas)]
+			res, err := ApplyMessage(evm, &msg, gp)
+			if err != nil || res.Err != nil {
+				b.Fatal(err, res.Err)
+			}
+			gasUsed += res.UsedGas
+			msg.Nonce++
+			state.finalise()
+			i++
+		}
+		if s := b.Elapsed().Seconds(); s > 0 {
+			b.ReportMetric(float64(gasUsed)/s/1e6, "mgas/s")
+		}
+	})
 }
 
 // BenchmarkDispatch compares the interpreter's inline fast path with plain

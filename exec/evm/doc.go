@@ -1,7 +1,7 @@
 // Package evm is the Ethereum Virtual Machine and the state transition of
-// one transaction, under the rules of Shanghai, Cancun, Prague and Osaka,
-// agreeing exactly with go-ethereum v1.17.10 (gas, errors, and the order of
-// state accesses).
+// one transaction, under the rules of Shanghai, Cancun, Prague, Osaka and
+// Amsterdam, agreeing exactly with go-ethereum v1.17.10 (gas, errors, and the
+// order of state accesses).
 //
 // # Using it
 //
@@ -12,9 +12,11 @@
 //	vm.Reset(state)                          // the StateDB for this transaction
 //	msg := evm.NewMessage(tx, sender, &baseFee)
 //	res, err := evm.ApplyMessage(vm, &msg, gasPool)
-//	// err != nil: the transaction is invalid (a consensus error); state and
-//	//             pool are untouched
-//	// else res.UsedGas, res.Err (nil or the error of the top frame), ...
+//	// err != nil: the transaction is invalid (a consensus error); discard
+//	//             the state
+//	// else res.UsedGas (the receipt's), res.ExecutionGas and res.StateGas
+//	//      (the block's two dimensions), res.Err (nil or the error of the
+//	//      top frame), ...
 //	// then finalise the state (self-destructs, EIP-161) on the caller's side
 //
 // A StateDB that implements [Preparer] is told when a validated
@@ -48,6 +50,25 @@
 // leftover ([Gas.Absorb]) in the form given by the child's exit (success,
 // revert or exceptional halt).
 //
+// # Amsterdam
+//
+// The Amsterdam changes are switched on one EIP at a time in [Rules]
+// (all of them by [RulesFor] and by a chain configuration at Amsterdam):
+//
+//   - EIP-8037 state gas: new accounts, new slots, code deposits and
+//     delegation indicators are charged in the state dimension, from a
+//     per-transaction reservoir (the gas limit above 2^24) and then by
+//     spilling into execution gas; failed frames refill them; a transaction
+//     adds its execution gas and its state gas to the two dimensions of the
+//     block's [GasPool], whose gas used is the larger sum.
+//   - EIP-8038 prices, EIP-2780 intrinsic gas and runtime charges,
+//     EIP-7976/7981 floor, EIP-7954 code limits, EIP-7825 as amended.
+//   - EIP-7708 transfer logs, EIP-8246 SELFDESTRUCT without burn, EIP-7843
+//     SLOTNUM, EIP-8024 DUPN/SWAPN/EXCHANGE.
+//   - EIP-7928 block access lists: the state records them; the EVM reads
+//     state only after the gas charge that guards the read, in go-ethereum's
+//     order, so that an access the frame could not pay for is not recorded.
+//
 // # Invariants
 //
 //   - Bad input never panics and never hangs: every memory offset and size
@@ -65,7 +86,9 @@
 //     hash) is analysed per frame on its first jump.
 //   - Errors are sentinels (errors.go): execution errors end a frame and
 //     never invalidate a transaction; consensus errors of ApplyMessage
-//     invalidate it and leave the state untouched.
+//     invalidate it (those of the checks before execution leave the state
+//     untouched; from Amsterdam the block-gas charge after execution can
+//     fail too).
 //
 // # Concurrency
 //

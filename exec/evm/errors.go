@@ -60,6 +60,10 @@ var (
 	ErrSetCodeTxCreate              = errors.New("evm: set code transaction of type create")
 	ErrEmptyAuthList                = errors.New("evm: set code transaction with empty auth list")
 	ErrGasPoolOverflow              = errors.New("evm: gas pool overflow")
+	// ErrStateGasAccounting: the transaction's state gas came out negative
+	// or above its gas used (EIP-8037). Valid input cannot cause it; like
+	// go-ethereum, the transaction is rejected.
+	ErrStateGasAccounting = errors.New("evm: inconsistent state gas accounting")
 )
 
 // Reasons an EIP-7702 authorization is skipped. They never fail the
@@ -81,6 +85,11 @@ var (
 	// ErrAsm reports malformed assembly source given to Assemble.
 	ErrAsm = errors.New("evm: assembly error")
 )
+
+// errAuthOutOfGas is the internal signal that the runtime charges of an
+// EIP-7702 authorization (EIP-2780) ran out of gas; ApplyMessage turns it
+// into the transaction's halt.
+var errAuthOutOfGas = errors.New("evm: authorization out of gas")
 
 // errStop is the internal signal of STOP, RETURN and SELFDESTRUCT: the frame
 // ends successfully. It never escapes the interpreter loop.

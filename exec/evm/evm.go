@@ -55,6 +55,10 @@ type EVM struct {
 	abort atomic.Bool
 	zero  uint256.Int // a zero amount to pass by pointer; never modified
 
+	// authorities tracks what the current transaction's EIP-7702
+	// authorizations have paid (EIP-2780); reused across transactions.
+	authorities []authority
+
 	// tableOnly disables the interpreter's inline fast path, so that every
 	// opcode runs through the jump table; tests use it as the slow twin.
 	tableOnly bool
@@ -68,7 +72,7 @@ func NewEVM(block BlockContext, rules Rules, cfg Config) (*EVM, error) {
 	}
 	evm := &EVM{
 		rules:     rules,
-		table:     &tables[rules.Fork()],
+		table:     tableFor(&rules),
 		pre:       rules.Precompiles(),
 		preAddrs:  rules.ActivePrecompiles(),
 		analyses:  cfg.Analyses,
@@ -168,10 +172,35 @@ func (evm *EVM) canTransfer(addr types.Address, amount *uint256.Int) bool {
 }
 
 // transfer moves amount from sender to recipient. It is called even for a
-// zero amount, which touches both accounts (EIP-161).
+// zero amount, which touches both accounts (EIP-161). From Amsterdam a
+// non-zero amount between two different accounts also emits a transfer log
+// (EIP-7708), journaled like any log.
 func (evm *EVM) transfer(sender, recipient types.Address, amount *uint256.Int) {
 	evm.state.SubBalance(sender, amount)
 	evm.state.AddBalance(recipient, amount)
+	evm.transferLog(sender, recipient, amount)
+}
+
+// transferLog emits the EIP-7708 log of a value transfer: from
+// SystemAddress, topics [TransferLogTopic, from, to] (addresses left-padded
+// to 32 bytes), data the amount as a 32-byte word. Nothing is logged before
+// EIP-7708, for a zero amount, or for a transfer to oneself.
+func (evm *EVM) transferLog(from, to types.Address, amount *uint256.Int) {
+	if !evm.rules.EIP7708 || amount.IsZero() || from == to {
+		return
+	}
+	evm.state.AddLog(TransferLog(from, to, amount))
+}
+
+// TransferLog returns the EIP-7708 log of a transfer of amount from from to
+// to, in new memory.
+func TransferLog(from, to types.Address, amount *uint256.Int) types.Log {
+	topics := make([]types.Hash, 3)
+	topics[0] = TransferLogTopic
+	copy(topics[1][12:], from[:])
+	copy(topics[2][12:], to[:])
+	word := amount.Bytes32()
+	return types.Log{Address: SystemAddress, Topics: topics, Data: word[:]}
 }
 
 // Call runs the code at addr with input, transferring value from caller,
@@ -204,7 +233,7 @@ func (evm *EVM) Call(caller, addr types.Address, input []byte, gas Gas, value *u
 		evm.transfer(caller, addr, value)
 	}
 	if isPrecompile {
-		ret, gas, err = evm.runPrecompile(p, input, gas)
+		ret, gas, err = evm.runPrecompile(p, addr, input, gas)
 	} else if code := evm.resolveCode(addr); len(code) != 0 {
 		f := evm.frameAt(evm.depth)
 		f.setup(caller, addr, value, gas, code, evm.resolveCodeHash(addr), input)
@@ -230,7 +259,7 @@ func (evm *EVM) CallCode(caller, addr types.Address, input []byte, gas Gas, valu
 	}
 	snapshot := evm.state.Snapshot()
 	if p, ok := evm.precompile(addr); ok {
-		ret, gas, err = evm.runPrecompile(p, input, gas)
+		ret, gas, err = evm.runPrecompile(p, addr, input, gas)
 	} else {
 		f := evm.frameAt(evm.depth)
 		f.setup(caller, caller, value, gas, evm.resolveCode(addr), evm.resolveCodeHash(addr), input)
@@ -253,7 +282,7 @@ func (evm *EVM) DelegateCall(origCaller, self, addr types.Address, input []byte,
 	}
 	snapshot := evm.state.Snapshot()
 	if p, ok := evm.precompile(addr); ok {
-		ret, gas, err = evm.runPrecompile(p, input, gas)
+		ret, gas, err = evm.runPrecompile(p, addr, input, gas)
 	} else {
 		f := evm.frameAt(evm.depth)
 		f.setup(origCaller, self, value, gas, evm.resolveCode(addr), evm.resolveCodeHash(addr), input)
@@ -278,7 +307,7 @@ func (evm *EVM) StaticCall(caller, addr types.Address, input []byte, gas Gas) (r
 	// (this matters for EIP-161 empty accounts in tests).
 	evm.state.AddBalance(addr, &evm.zero)
 	if p, ok := evm.precompile(addr); ok {
-		ret, gas, err = evm.runPrecompile(p, input, gas)
+		ret, gas, err = evm.runPrecompile(p, addr, input, gas)
 	} else {
 		f := evm.frameAt(evm.depth)
 		f.setup(caller, addr, &evm.zero, gas, evm.resolveCode(addr), evm.resolveCodeHash(addr), input)
@@ -292,11 +321,16 @@ func (evm *EVM) StaticCall(caller, addr types.Address, input []byte, gas Gas) (r
 	return ret, left, err
 }
 
-// runPrecompile charges and runs a precompiled contract. An error from the
-// contract consumes all the gas given to it (the caller's exit rule).
-func (evm *EVM) runPrecompile(p precompile.Contract, input []byte, gas Gas) ([]byte, Gas, error) {
+// runPrecompile charges and runs the precompiled contract at addr. An
+// error from the contract consumes all the gas given to it (the caller's
+// exit rule). From Amsterdam a precompile whose gas was paid is touched, so
+// that it is in the block access list (EIP-7928).
+func (evm *EVM) runPrecompile(p precompile.Contract, addr types.Address, input []byte, gas Gas) ([]byte, Gas, error) {
 	if !gas.ChargeExec(p.Gas(input)) {
 		return nil, gas, ErrOutOfGas
+	}
+	if evm.rules.EIP7928 {
+		evm.state.Touch(addr)
 	}
 	out, err := p.Run(input)
 	return out, gas, err
@@ -317,19 +351,33 @@ func (evm *EVM) Create2(caller types.Address, code []byte, gas Gas, value, salt 
 	return evm.create(caller, code, gas, value, addr)
 }
 
-// create runs the creation of a contract at address.
-func (evm *EVM) create(caller types.Address, code []byte, gas Gas, value *uint256.Int, address types.Address) ([]byte, types.Address, Gas, error) {
+// createPreCheck reports why a creation by caller cannot start: the call
+// depth, the balance for value, or the caller's nonce at its maximum.
+func (evm *EVM) createPreCheck(caller types.Address, value *uint256.Int) error {
 	if evm.depth > MaxCallDepth {
-		return nil, types.Address{}, gas, ErrDepth
+		return ErrDepth
 	}
 	if !evm.canTransfer(caller, value) {
-		return nil, types.Address{}, gas, ErrInsufficientBalance
+		return ErrInsufficientBalance
 	}
-	nonce := evm.state.GetNonce(caller)
-	if nonce+1 < nonce {
-		return nil, types.Address{}, gas, ErrNonceUintOverflow
+	if nonce := evm.state.GetNonce(caller); nonce+1 < nonce {
+		return ErrNonceUintOverflow
 	}
-	evm.state.SetNonce(caller, nonce+1)
+	return nil
+}
+
+// create runs the creation of a contract at address. From Amsterdam
+// (EIP-8037) the pre-check is the creating frame's (opCreate, or the
+// transaction's own checks for a creation transaction), which must decide
+// whether the creation starts before it charges the new account's state gas;
+// create does not repeat it.
+func (evm *EVM) create(caller types.Address, code []byte, gas Gas, value *uint256.Int, address types.Address) ([]byte, types.Address, Gas, error) {
+	if !evm.rules.EIP8037 {
+		if err := evm.createPreCheck(caller, value); err != nil {
+			return nil, types.Address{}, gas, err
+		}
+	}
+	evm.state.SetNonce(caller, evm.state.GetNonce(caller)+1)
 	// The address stays warm even if the creation fails.
 	evm.state.AddAddressToAccessList(address)
 
@@ -370,16 +418,32 @@ func (evm *EVM) collides(address types.Address) bool {
 }
 
 // deployCode checks and pays for the runtime code returned by initcode and
-// stores it.
+// stores it. Before Amsterdam: the 0xEF prefix (EIP-3541), 200 gas per byte,
+// then the size limit. From Amsterdam (EIP-8037): the 0xEF prefix, the size
+// limit (so that oversized code costs no state gas), the code's hashing (6
+// per word) and then its bytes as state gas.
 func (evm *EVM) deployCode(f *frame, address types.Address, code []byte) error {
 	if len(code) > 0 && code[0] == 0xef { // EIP-3541
 		return ErrInvalidCode
 	}
-	if !f.gas.ChargeExec(uint64(len(code)) * gasCodeDeposit) {
-		return ErrCodeStoreOutOfGas
-	}
-	if len(code) > MaxCodeSize {
-		return ErrMaxCodeSizeExceeded
+	n := uint64(len(code)) // at most the initcode's memory, far below 2^40
+	if evm.rules.EIP8037 {
+		if len(code) > evm.rules.MaxCodeSize() {
+			return ErrMaxCodeSizeExceeded
+		}
+		if !f.gas.ChargeExec(toWords(n) * gasKeccakWord) {
+			return ErrCodeStoreOutOfGas
+		}
+		if !f.gas.Charge(GasCost{State: n * CostPerStateByte}) {
+			return ErrCodeStoreOutOfGas
+		}
+	} else {
+		if !f.gas.ChargeExec(n * gasCodeDeposit) {
+			return ErrCodeStoreOutOfGas
+		}
+		if len(code) > evm.rules.MaxCodeSize() {
+			return ErrMaxCodeSizeExceeded
+		}
 	}
 	if len(code) > 0 {
 		evm.state.SetCode(address, bytes.Clone(code))

@@ -68,8 +68,8 @@ func fuzzRun(code, input []byte, gas uint64, fork Fork, tableOnly bool) (string,
 		return "", err
 	}
 	state.finalise()
-	return fmt.Sprintf("used=%d max=%d refund=%d err=%v ret=%x\n%s",
-		res.UsedGas, res.MaxUsedGas, res.RefundedGas, res.Err, res.ReturnData, state.dump()), nil
+	return fmt.Sprintf("used=%d max=%d refund=%d exec=%d state=%d err=%v ret=%x\n%s",
+		res.UsedGas, res.MaxUsedGas, res.RefundedGas, res.ExecutionGas, res.StateGas, res.Err, res.ReturnData, state.dump()), nil
 }
 
 // FuzzInterpreter runs random bytecode as the recipient of a transaction
@@ -94,6 +94,9 @@ func FuzzInterpreter(f *testing.F) {
 		"PUSH0 PUSH0 PUSH0 RETURNDATACOPY",
 		"PUSH1 10 PUSH0 PUSH0 MCOPY CLZ",
 		"PUSH1 4 PUSH0 REVERT",
+		"SLOTNUM PUSH1 1 PUSH1 2 PUSH1 3 DUPN DATA 0x80 SWAPN DATA 0x80 EXCHANGE DATA 0x8e",
+		"PUSH1 1 PUSH0 SSTORE PUSH0 PUSH0 SSTORE PUSH0 PUSH0 PUSH0 PUSH0 PUSH1 1 PUSH20 0xf7e5 GAS CALL",
+		"PUSH0 PUSH0 PUSH1 1 CREATE PUSH20 0xf7e5 SELFDESTRUCT",
 	}
 	for _, s := range seeds {
 		f.Add(MustAssemble(s), []byte{1, 2, 3}, uint32(200_000))
@@ -104,7 +107,7 @@ func FuzzInterpreter(f *testing.F) {
 			return
 		}
 		g := 21000 + uint64(gas)%500_000
-		for _, fork := range []Fork{Cancun, Osaka} {
+		for _, fork := range []Fork{Cancun, Osaka, Amsterdam} {
 			a, errA := fuzzRun(code, input, g, fork, false)
 			b, errB := fuzzRun(code, input, g, fork, false)
 			if (errA == nil) != (errB == nil) || a != b {

@@ -7,9 +7,15 @@ package evm
 //
 // Before Amsterdam only the execution dimension exists: State, UsedState and
 // Spilled stay zero, and every method below reduces to plain arithmetic on
-// Exec. The state dimension is here so that EIP-8037 (state gas with
-// charge, spill, refill and frame exits) can be added by charging it,
-// without changing how opcodes or frames handle their budget.
+// Exec. From Amsterdam (EIP-8037) state growth is charged in the state
+// dimension: from the reservoir first, then spilling into Exec; a refill
+// (RefundState) repays the spill before the reservoir; a frame that reverts
+// or halts hands back the reservoir it started with, so the state gas of its
+// undone changes is refilled.
+//
+// The invariant every method keeps: State + UsedState == (reservoir at
+// frame start) + Spilled, and Spilled != 0 only while State == 0 (outside a
+// merge in progress).
 type Gas struct {
 	// Exec is the execution gas left.
 	Exec uint64
@@ -106,6 +112,10 @@ func (g *Gas) Absorb(child Gas) {
 	g.State -= d
 	g.Spilled -= d
 }
+
+// drainExec burns the execution gas left, keeping the reservoir (the top
+// frame of a transaction that halted).
+func (g *Gas) drainExec() { g.Exec = 0 }
 
 // exitSuccess is the leftover of a frame that ended successfully: all of it.
 func (g Gas) exitSuccess() Gas { return g }

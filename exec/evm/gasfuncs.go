@@ -238,6 +238,9 @@ func gasSstore(evm *EVM, f *frame, memSize uint64) (GasCost, error) {
 }
 
 // dynCreate prices CREATE (EIP-3860: initcode limit and 2 gas per word).
+// From Amsterdam the new account's state gas is not part of it: opCreate
+// charges it in the creating frame, once the destination is known to be
+// empty.
 func dynCreate(evm *EVM, f *frame, memSize uint64) (GasCost, error) {
 	return gasCreateWords(evm, f, memSize, gasInitCodeWord)
 }
@@ -259,7 +262,7 @@ func gasCreateWords(evm *EVM, f *frame, memSize uint64, perWord uint64) (GasCost
 	if overflow {
 		return GasCost{}, ErrGasUintOverflow
 	}
-	if size > MaxInitCodeSize {
+	if size > uint64(evm.rules.MaxInitCodeSize()) {
 		return GasCost{}, ErrMaxInitCodeSizeExceeded
 	}
 	// size is bounded, so this cannot overflow.
@@ -361,6 +364,7 @@ func makeGasCall(kind callKind) gasFunc {
 				if !f.gas.ChargeExec(deleg) {
 					return GasCost{}, ErrOutOfGas
 				}
+				evm.recordDelegationTarget(target)
 			}
 		}
 		f.callGas = callGas(f.gas.Exec, f.stack.back(0))

@@ -692,7 +692,10 @@ func opSelfdestruct(evm *EVM, f *frame) error {
 
 // opSelfdestruct6780 is SELFDESTRUCT from Cancun (EIP-6780): only a contract
 // created in the same transaction is destroyed; otherwise the balance moves
-// and the account stays.
+// and the account stays. Self-destructing to itself burns the balance
+// before Amsterdam; from Amsterdam (EIP-8246) it keeps it (the state then
+// keeps the account with its balance alone), and a balance that moves to
+// another account is logged (EIP-7708).
 func opSelfdestruct6780(evm *EVM, f *frame) error {
 	if evm.readOnly {
 		return ErrWriteProtection
@@ -703,13 +706,15 @@ func opSelfdestruct6780(evm *EVM, f *frame) error {
 	if evm.state.IsNewContract(this) {
 		if this != beneficiary {
 			evm.state.AddBalance(beneficiary, &balance)
+			evm.state.SubBalance(this, &balance)
+		} else if !evm.rules.EIP8246 {
+			evm.state.SubBalance(this, &balance)
 		}
-		// Self-destructing to itself burns the balance.
-		evm.state.SubBalance(this, &balance)
 		evm.state.SelfDestruct(this)
 	} else if this != beneficiary {
 		evm.state.SubBalance(this, &balance)
 		evm.state.AddBalance(beneficiary, &balance)
 	}
+	evm.transferLog(this, beneficiary, &balance)
 	return errStop
 }

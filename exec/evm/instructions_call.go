@@ -27,6 +27,11 @@ func opCall(evm *EVM, f *frame) error {
 	child := Gas{Exec: gas, State: f.gas.State}
 	ret, left, err := evm.Call(f.address, addr, args, child, &value)
 	f.finishCall(evm, ret, left, err, retOff, retSize)
+	// A call with value that failed leaves an empty callee empty: the new
+	// account's state gas its gas function charged is refilled (EIP-8037).
+	if evm.rules.EIP8037 && err != nil && !value.IsZero() && evm.state.Empty(addr) {
+		f.gas.RefundState(StateGasNewAccount)
+	}
 	return nil
 }
 
@@ -115,7 +120,28 @@ func opCreate2(evm *EVM, f *frame) error {
 // finishCreate forwards all but one 64th of the gas left to the creation at
 // addr, pushes the new address (zero on failure) and takes the leftover gas
 // back. Only a reverted creation leaves return data.
+//
+// From Amsterdam (EIP-8037) the creating frame first runs the creation's
+// pre-check (depth, balance, nonce): if it fails, the creation does not
+// start and pushes zero, and the destination is never read. Otherwise, if
+// the destination is empty, it charges the new account's state gas before
+// the 63/64 split (running out of gas there halts this frame), and refills
+// it when the creation fails.
 func (f *frame) finishCreate(evm *EVM, input []byte, value *uint256.Int, addr types.Address) error {
+	charged := false
+	if evm.rules.EIP8037 {
+		if evm.createPreCheck(f.address, value) != nil {
+			f.stack.pushSlot().Clear()
+			evm.returnData = nil
+			return nil
+		}
+		if evm.state.Empty(addr) {
+			if !f.gas.Charge(GasCost{State: StateGasNewAccount}) {
+				return ErrOutOfGas
+			}
+			charged = true
+		}
+	}
 	child := f.gas.Forward(f.gas.Exec - f.gas.Exec/64)
 	ret, created, left, err := evm.create(f.address, input, child, value, addr)
 	v := f.stack.pushSlot()
@@ -125,6 +151,9 @@ func (f *frame) finishCreate(evm *EVM, input []byte, value *uint256.Int, addr ty
 		v.SetBytes20(created[:])
 	}
 	f.gas.Absorb(left)
+	if charged && err != nil {
+		f.gas.RefundState(StateGasNewAccount)
+	}
 	if err == ErrExecutionReverted {
 		evm.returnData = ret
 	} else {

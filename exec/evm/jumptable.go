@@ -9,6 +9,7 @@ var tables = func() (t [numForks]jumpTable) {
 	t[Cancun] = newCancunTable(t[Shanghai])
 	t[Prague] = t[Cancun] // EIP-7702 is a rule switch inside the call gas function
 	t[Osaka] = newOsakaTable(t[Prague])
+	t[Amsterdam] = newAmsterdamTable(t[Osaka])
 	for f := range t {
 		validateTable(Fork(f), &t[f])
 	}
@@ -174,4 +175,72 @@ func newCancunTable(t jumpTable) jumpTable {
 func newOsakaTable(t jumpTable) jumpTable {
 	t[opCLZ] = op(opClz, gasFast, 1, 1)
 	return t
+}
+
+// newAmsterdamTable adds SLOTNUM (EIP-7843) and DUPN, SWAPN, EXCHANGE
+// (EIP-8024), and reprices state access with state gas (EIP-8038 and
+// EIP-8037).
+func newAmsterdamTable(t jumpTable) jumpTable {
+	enable7843(&t)
+	enable8024(&t)
+	enable8038(&t)
+	return t
+}
+
+// tableFor returns the jump table of rules: the fork's shared table, or for
+// a mix of a fork and single Amsterdam EIPs a private copy of the fork's
+// table with those EIPs applied and validated. REQUIRES: rules are valid.
+func tableFor(rules *Rules) *jumpTable {
+	fork := rules.Fork()
+	if rules.sharedTable() {
+		return &tables[fork]
+	}
+	t := new(jumpTable)
+	*t = tables[fork]
+	if rules.EIP7843 {
+		enable7843(t)
+	}
+	if rules.EIP8024 {
+		enable8024(t)
+	}
+	if rules.EIP8038 {
+		enable8038(t)
+	}
+	validateTable(fork, t)
+	return t
+}
+
+// enable7843 adds SLOTNUM.
+func enable7843(t *jumpTable) {
+	t[opSLOTNUM] = op(opSlotNum, gasQuick, 0, 1)
+}
+
+// enable8024 adds DUPN, SWAPN and EXCHANGE. Their stack bounds here are the
+// static minimum (one item for DUPN, two for the swaps); the depth their
+// immediate names is checked when they run.
+func enable8024(t *jumpTable) {
+	t[opDUPN] = op(opDupN, gasFastest, 1, 2)
+	t[opSWAPN] = op(opSwapN, gasFastest, 2, 2)
+	t[opEXCHANGE] = op(opExchange, gasFastest, 2, 2)
+}
+
+// enable8038 applies the EIP-8038 prices and the EIP-8037 state gas of the
+// opcodes (go-ethereum enables the two together): CREATE and CREATE2 cost
+// CREATE_ACCESS (their new account's state gas is charged by the opcode),
+// SSTORE, the account-access opcodes, the call family and SELFDESTRUCT get
+// their Amsterdam gas functions. SLOAD keeps its EIP-2929 prices, which
+// EIP-8038 leaves unchanged.
+func enable8038(t *jumpTable) {
+	t[opCREATE].constGas = gasCreateAccess8038
+	t[opCREATE2].constGas = gasCreateAccess8038
+	t[opSSTORE].dynGas = gasSstore8038
+	t[opBALANCE].dynGas = gasAccountCheck8038
+	t[opEXTCODEHASH].dynGas = gasAccountCheck8038
+	t[opEXTCODESIZE].dynGas = gasExtCodeSize8038
+	t[opEXTCODECOPY].dynGas = gasExtCodeCopy8038
+	t[opCALL].dynGas = makeGasCall8038(kindCall)
+	t[opCALLCODE].dynGas = makeGasCall8038(kindCallCode)
+	t[opDELEGATECALL].dynGas = makeGasCall8038(kindDelegateCall)
+	t[opSTATICCALL].dynGas = makeGasCall8038(kindStaticCall)
+	t[opSELFDESTRUCT].dynGas = dynSelfdestruct8038
 }

@@ -5,7 +5,7 @@ import "fmt"
 // OpCode is an EVM instruction byte.
 type OpCode byte
 
-// The opcodes of Osaka.
+// The opcodes of Amsterdam.
 const (
 	opSTOP       = 0x00
 	opADD        = 0x01
@@ -66,6 +66,7 @@ const (
 	opBASEFEE     = 0x48
 	opBLOBHASH    = 0x49
 	opBLOBBASEFEE = 0x4a
+	opSLOTNUM     = 0x4b
 
 	opPOP      = 0x50
 	opMLOAD    = 0x51
@@ -91,6 +92,9 @@ const (
 	opSWAP16   = 0x9f
 	opLOG0     = 0xa0
 	opLOG4     = 0xa4
+	opDUPN     = 0xe6
+	opSWAPN    = 0xe7
+	opEXCHANGE = 0xe8
 
 	opCREATE       = 0xf0
 	opCALL         = 0xf1
@@ -126,7 +130,8 @@ var opNames = func() (n [256]string) {
 		"PUSH0": opPUSH0, "CREATE": opCREATE, "CALL": opCALL, "CALLCODE": opCALLCODE,
 		"RETURN": opRETURN, "DELEGATECALL": opDELEGATECALL, "CREATE2": opCREATE2,
 		"STATICCALL": opSTATICCALL, "REVERT": opREVERT, "INVALID": opINVALID,
-		"SELFDESTRUCT": opSELFDESTRUCT,
+		"SELFDESTRUCT": opSELFDESTRUCT, "SLOTNUM": opSLOTNUM, "DUPN": opDUPN, "SWAPN": opSWAPN,
+		"EXCHANGE": opEXCHANGE,
 	} {
 		n[op] = name
 	}
@@ -169,7 +174,8 @@ func OpCodeByName(name string) (OpCode, bool) {
 }
 
 // PushSize returns the number of immediate bytes of op (1..32 for
-// PUSH1..PUSH32, 0 otherwise).
+// PUSH1..PUSH32, 0 otherwise). The one-byte immediates of DUPN, SWAPN and
+// EXCHANGE (EIP-8024) are not counted: JUMPDEST analysis does not skip them.
 func (op OpCode) PushSize() int {
 	if op >= opPUSH1 && op <= opPUSH32 {
 		return int(op) - opPUSH1 + 1

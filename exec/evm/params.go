@@ -13,8 +13,17 @@ const (
 	MaxCodeSize = 24576
 	// MaxInitCodeSize is the largest initcode of a creation (EIP-3860).
 	MaxInitCodeSize = 2 * MaxCodeSize
+	// MaxCodeSizeAmsterdam and MaxInitCodeSizeAmsterdam are the limits of
+	// EIP-7954 (Amsterdam).
+	MaxCodeSizeAmsterdam     = 65536
+	MaxInitCodeSizeAmsterdam = 2 * MaxCodeSizeAmsterdam
 	// MaxTxGas is the per-transaction gas limit cap of EIP-7825 (Osaka).
+	// From Amsterdam (EIP-7825 as amended by EIP-8037) it caps the
+	// execution gas only.
 	MaxTxGas = 1 << 24
+	// MaxTxTotalGas is the largest gas limit of a transaction from Amsterdam
+	// (EIP-8037); the part above MaxTxGas fills the state-gas reservoir.
+	MaxTxTotalGas = 1<<32 - 1
 	// BlobGasPerBlob is the blob gas of one blob (EIP-4844).
 	BlobGasPerBlob = 1 << 17
 	// MaxBlobsPerTx is the largest number of blobs of one transaction from
@@ -75,7 +84,60 @@ const (
 	TxCostFloorPerToken   = 10    // EIP-7623
 	TxTokensPerNonZero    = 4     // EIP-7623
 	RefundQuotient        = 5     // EIP-3529
+
+	// Intrinsic gas from Amsterdam (EIP-2780, EIP-7976, EIP-7981).
+	TxBaseGas2780           = 12000 // TX_BASE_COST
+	TxValueGas2780          = 6000  // TX_VALUE_COST: the recipient's balance write
+	TxAuthBaseGas2780       = 7816  // PER_AUTH_BASE_COST, state-independent part
+	TxCostFloorPerToken7976 = 16    // EIP-7976: every byte is 4 tokens, 64 gas
+
+	// SystemMaxSStoresPerCall bounds the new slots one system call writes;
+	// from Amsterdam it sizes the system calls' state-gas reservoir.
+	SystemMaxSStoresPerCall = 16
 )
+
+// Gas prices of EIP-8038 (state-access repricing, Amsterdam).
+const (
+	gasColdAccount8038           = 3000  // COLD_ACCOUNT_ACCESS
+	gasWarmAccess8038            = 100   // WARM_ACCESS
+	gasAccountWrite8038          = 9000  // ACCOUNT_WRITE
+	gasCallValue8038             = 11300 // CALL_VALUE = ACCOUNT_WRITE + call stipend
+	gasColdSlot8038              = 2100  // COLD_STORAGE_ACCESS
+	gasWarmSlot8038              = 100   // WARM_STORAGE_ACCESS
+	gasStorageWrite8038          = 10000 // STORAGE_WRITE
+	gasStorageClear8038          = 11616 // STORAGE_CLEAR_REFUND
+	gasCreateAccess8038          = 12000 // CREATE_ACCESS = ACCOUNT_WRITE + COLD_ACCOUNT_ACCESS
+	TxAccessListAddressAmsterdam = 2900  // EIP-8038 ACCESS_LIST_ADDRESS_COST
+	TxAccessListSlotAmsterdam    = 2000  // EIP-8038 ACCESS_LIST_STORAGE_KEY_COST
+)
+
+// State gas of EIP-8037: bytes of state growth times CostPerStateByte.
+// go-ethereum v1.17.10 fixes the price per byte (some revisions of the EIP
+// derive it from the block gas limit).
+const (
+	CostPerStateByte          = 1530
+	AccountCreationSize       = 120 // a new account
+	StorageCreationSize       = 64  // a new storage slot
+	AuthorizationCreationSize = 23  // an EIP-7702 delegation indicator
+
+	// StateGasNewAccount is the state gas of a new account (183,600).
+	StateGasNewAccount = AccountCreationSize * CostPerStateByte
+	// StateGasNewSlot is the state gas of a new storage slot (97,920).
+	StateGasNewSlot = StorageCreationSize * CostPerStateByte
+	// StateGasDelegation is the state gas of a new delegation indicator
+	// (35,190).
+	StateGasDelegation = AuthorizationCreationSize * CostPerStateByte
+	// SystemCallStateGas is the state-gas reservoir of a system call from
+	// Amsterdam (1,566,720).
+	SystemCallStateGas = SystemMaxSStoresPerCall * StateGasNewSlot
+)
+
+// TransferLogTopic is the first topic of an EIP-7708 transfer log:
+// keccak256("Transfer(address,address,uint256)").
+var TransferLogTopic = types.Hash{
+	0xdd, 0xf2, 0x52, 0xad, 0x1b, 0xe2, 0xc8, 0x9b, 0x69, 0xc2, 0xb0, 0x68, 0xfc, 0x37, 0x8d, 0xaa,
+	0x95, 0x2b, 0xa7, 0xf1, 0x63, 0xc4, 0xa1, 0x16, 0x28, 0xf5, 0x5a, 0x4d, 0xf5, 0x23, 0xb3, 0xef,
+}
 
 // SystemAddress is the caller of system calls (EIP-4788 and later): calls
 // from it move no value and skip the balance check. Read-only.

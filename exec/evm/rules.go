@@ -13,16 +13,18 @@ type Fork uint8
 
 // The supported forks. The EVM runs Shanghai and later only: every block
 // since the merge's successor. Earlier rules (Frontier..Paris) are not
-// implemented.
+// implemented. The BPO forks change only blob parameters, which the EVM
+// takes from the block context, so they run under Osaka's rules.
 const (
 	Shanghai Fork = iota
 	Cancun
 	Prague
 	Osaka
+	Amsterdam
 	numForks
 )
 
-var forkNames = [numForks]string{"Shanghai", "Cancun", "Prague", "Osaka"}
+var forkNames = [numForks]string{"Shanghai", "Cancun", "Prague", "Osaka", "Amsterdam"}
 
 // String returns the fork's name.
 func (f Fork) String() string {
@@ -33,24 +35,78 @@ func (f Fork) String() string {
 }
 
 // Rules are the protocol rules one block executes under: the chain id, the
-// active forks and the per-EIP switches that are not tied to a fork.
+// active forks and the per-EIP switches.
 //
 // The fork flags are cumulative: a later fork requires every earlier one
-// (IsOsaka requires IsPrague, and so on), and IsShanghai is required. NewEVM
-// rejects other combinations with ErrInvalidRules.
+// (IsOsaka requires IsPrague, and so on), and IsShanghai is required.
 //
-// Per-EIP switches that a chain configuration sets independently of the
-// forks (a devnet running a fork plus single EIPs) sit next to EIP7610.
-// The jump table is chosen by Fork; an EIP that adds or reprices opcodes
-// needs its own table variant, built and validated at initialisation like
-// the fork tables.
+// The Amsterdam changes are switched on one EIP at a time, so that a devnet
+// running Osaka plus single EIPs ("Osaka and EIP-7928") is described
+// exactly; [RulesFor] and a chain configuration at Amsterdam switch all of
+// them on. The switches build on Osaka (each requires IsOsaka), IsAmsterdam
+// requires every one of them, and the EIPs that go-ethereum v1.17.10 only
+// ever enables together are required together: EIP8037 with EIP8038, and
+// EIP2780 and EIP7825Amended with EIP8037. NewEVM rejects other
+// combinations with ErrInvalidRules.
+//
+// The jump table is chosen by Fork; a combination of switches that is not a
+// whole fork (Osaka plus single EIPs) gets a private table built and
+// validated by NewEVM.
 type Rules struct {
 	ChainID uint256.Int
 
-	IsShanghai bool
-	IsCancun   bool
-	IsPrague   bool
-	IsOsaka    bool
+	IsShanghai  bool
+	IsCancun    bool
+	IsPrague    bool
+	IsOsaka     bool
+	IsAmsterdam bool
+
+	// EIP7928: block-level access lists. The state records them (from
+	// Preparer.Prepare to its finalisation); the EVM makes the state
+	// accesses go-ethereum makes only for the list: a precompile is touched
+	// once its gas is paid, and the delegation target of a called account is
+	// loaded once its access is paid.
+	EIP7928 bool
+	// EIP8037: multidimensional gas. State growth (new accounts, new slots,
+	// code deposit, delegation indicators) is charged as state gas from a
+	// per-transaction reservoir, and the block pool has an execution and a
+	// state dimension.
+	EIP8037 bool
+	// EIP8038: state-access repricing (cold account 3000, account write 9000,
+	// value transfer 11300, storage write 10000, clear refund 11616, CREATE
+	// 12000, access list 2900 and 2000, extra reads of EXTCODESIZE and
+	// EXTCODECOPY).
+	EIP8038 bool
+	// EIP2780: resource-based intrinsic gas (12000 base, 3000 recipient,
+	// 6000 value, 12000 creation, 7816 per authorization) and the runtime
+	// charges before the first frame (recipient creation and delegation,
+	// authorization writes and state growth).
+	EIP2780 bool
+	// EIP7976: calldata floor of 64 gas per byte (16 per token, every byte
+	// four tokens).
+	EIP7976 bool
+	// EIP7981: access-list data counts in the intrinsic gas and the floor.
+	EIP7981 bool
+	// EIP7708: value transfers and SELFDESTRUCT balance moves emit an ERC-20
+	// style Transfer log from SystemAddress.
+	EIP7708 bool
+	// EIP8246: SELFDESTRUCT to itself no longer burns the balance (the
+	// state keeps such an account as a balance-only account).
+	EIP8246 bool
+	// EIP7843: SLOTNUM.
+	EIP7843 bool
+	// EIP8024: DUPN, SWAPN and EXCHANGE.
+	EIP8024 bool
+	// EIP7954: code size limit 65536 and initcode size limit 131072.
+	EIP7954 bool
+	// EIP7825Amended: EIP-7825 as amended by EIP-8037. The 2^24 cap applies
+	// to a transaction's execution gas (and to its intrinsic and floor
+	// cost); the gas limit may reach 2^32-1, the rest filling the state-gas
+	// reservoir.
+	EIP7825Amended bool
+	// EIP8282: the builder deposit and exit request contracts, called after
+	// the transactions (by the block processor; the EVM does not read it).
+	EIP8282 bool
 
 	// EIP7610 makes an address with non-empty storage a creation collision
 	// (EIP-7610, retroactive). The ethereum/tests state tests expect it;
@@ -61,19 +117,46 @@ type Rules struct {
 }
 
 // RulesFor returns the rules of fork on chainID, with every fork up to and
-// including fork active and the per-EIP switches off.
+// including fork active, the EIPs of those forks switched on and EIP7610
+// off.
 func RulesFor(chainID uint64, fork Fork) Rules {
 	r := Rules{IsShanghai: true}
 	r.ChainID.SetUint64(chainID)
 	r.IsCancun = fork >= Cancun
 	r.IsPrague = fork >= Prague
 	r.IsOsaka = fork >= Osaka
+	if fork >= Amsterdam {
+		r.IsAmsterdam = true
+		r.setAmsterdamEIPs(true)
+	}
 	return r
+}
+
+// setAmsterdamEIPs sets every Amsterdam switch to on.
+func (r *Rules) setAmsterdamEIPs(on bool) {
+	r.EIP7928, r.EIP8037, r.EIP8038, r.EIP2780 = on, on, on, on
+	r.EIP7976, r.EIP7981, r.EIP7708, r.EIP8246 = on, on, on, on
+	r.EIP7843, r.EIP8024, r.EIP7954, r.EIP7825Amended, r.EIP8282 = on, on, on, on, on
+}
+
+// amsterdamEIPs returns the Amsterdam switches in a fixed order, and whether
+// any and all of them are on.
+func (r *Rules) amsterdamEIPs() (anyOn, allOn bool) {
+	all := [...]bool{r.EIP7928, r.EIP8037, r.EIP8038, r.EIP2780, r.EIP7976, r.EIP7981, r.EIP7708,
+		r.EIP8246, r.EIP7843, r.EIP8024, r.EIP7954, r.EIP7825Amended, r.EIP8282}
+	allOn = true
+	for _, on := range all {
+		anyOn = anyOn || on
+		allOn = allOn && on
+	}
+	return anyOn, allOn
 }
 
 // Fork returns the latest active fork.
 func (r *Rules) Fork() Fork {
 	switch {
+	case r.IsAmsterdam:
+		return Amsterdam
 	case r.IsOsaka:
 		return Osaka
 	case r.IsPrague:
@@ -85,21 +168,54 @@ func (r *Rules) Fork() Fork {
 	}
 }
 
-// Validate reports whether the fork flags are consistent.
+// Validate reports whether the fork flags and EIP switches are consistent
+// (see Rules).
 func (r *Rules) Validate() error {
+	anyOn, allOn := r.amsterdamEIPs()
 	switch {
 	case !r.IsShanghai:
 		return fmt.Errorf("%w: Shanghai must be active", ErrInvalidRules)
-	case r.IsCancun && !r.IsShanghai, r.IsPrague && !r.IsCancun, r.IsOsaka && !r.IsPrague:
+	case r.IsCancun && !r.IsShanghai, r.IsPrague && !r.IsCancun, r.IsOsaka && !r.IsPrague,
+		r.IsAmsterdam && !r.IsOsaka:
 		return fmt.Errorf("%w: fork %s active without an earlier fork", ErrInvalidRules, r.Fork())
+	case r.IsAmsterdam && !allOn:
+		return fmt.Errorf("%w: Amsterdam active without all of its EIPs", ErrInvalidRules)
+	case anyOn && !r.IsOsaka:
+		return fmt.Errorf("%w: an Amsterdam EIP active before Osaka", ErrInvalidRules)
+	case r.EIP8037 != r.EIP8038:
+		return fmt.Errorf("%w: EIP-8037 and EIP-8038 must be active together", ErrInvalidRules)
+	case (r.EIP2780 || r.EIP7825Amended) && !r.EIP8037:
+		return fmt.Errorf("%w: EIP-2780 and the amended EIP-7825 need EIP-8037", ErrInvalidRules)
 	}
 	return nil
+}
+
+// sharedTable reports whether the fork's shared jump table serves r: the
+// switches that change opcodes are either all those of the fork or off.
+func (r *Rules) sharedTable() bool {
+	return r.IsAmsterdam || !(r.EIP7843 || r.EIP8024 || r.EIP8038)
+}
+
+// MaxCodeSize returns the largest deployable runtime code under r.
+func (r *Rules) MaxCodeSize() int {
+	if r.EIP7954 {
+		return MaxCodeSizeAmsterdam
+	}
+	return MaxCodeSize
+}
+
+// MaxInitCodeSize returns the largest initcode of a creation under r.
+func (r *Rules) MaxInitCodeSize() int {
+	if r.EIP7954 {
+		return MaxInitCodeSizeAmsterdam
+	}
+	return MaxInitCodeSize
 }
 
 // Precompiles returns the precompiled contracts active under r.
 func (r *Rules) Precompiles() *precompile.Set {
 	switch r.Fork() {
-	case Osaka:
+	case Osaka, Amsterdam:
 		return precompile.Osaka()
 	case Prague:
 		return precompile.Prague()
@@ -124,6 +240,7 @@ type BlockContext struct {
 	BaseFee     uint256.Int
 	BlobBaseFee uint256.Int // zero before Cancun
 	PrevRandao  types.Hash
+	SlotNumber  uint64 // the header's slot number, for SLOTNUM (EIP-7843)
 	// GetHash returns the hash of block n, for BLOCKHASH. It is only called
 	// for the 256 blocks below Number. It must be safe to call from the
 	// goroutine running the EVM; nil makes BLOCKHASH return zero.

@@ -13,9 +13,11 @@ const SystemCallGas = 30_000_000
 // SystemCall runs a system call to addr with input, as go-ethereum v1.17.10
 // does before and after a block's transactions: a call from SystemAddress
 // that moves no value, pays no fee and touches no sender account, with
-// SystemCallGas gas. The transaction context has origin SystemAddress and a
-// zero gas price; the access list starts with the zero address (go-ethereum
-// prepares the state with a zero sender and coinbase) and addr.
+// SystemCallGas execution gas and, from Amsterdam (EIP-8037), a state-gas
+// reservoir of SystemCallStateGas; its gas counts towards no block gas. The
+// transaction context has origin SystemAddress and a zero gas price; the
+// access list starts with the zero address (go-ethereum prepares the state
+// with a zero sender and coinbase) and addr.
 //
 // A StateDB that implements Preparer is prepared as for a transaction from
 // and to the zero address with no precompiles; the caller finalises the
@@ -33,7 +35,11 @@ func (evm *EVM) SystemCall(addr types.Address, input []byte) ([]byte, error) {
 		evm.state.AddAddressToAccessList(types.Address{})
 	}
 	evm.state.AddAddressToAccessList(addr)
-	ret, _, err := evm.Call(SystemAddress, addr, input, NewGas(SystemCallGas, 0), &evm.zero)
+	var reservoir uint64
+	if evm.rules.EIP8037 {
+		reservoir = SystemCallStateGas
+	}
+	ret, _, err := evm.Call(SystemAddress, addr, input, NewGas(SystemCallGas, reservoir), &evm.zero)
 	if len(ret) == 0 {
 		return nil, err
 	}

@@ -78,6 +78,14 @@ type ExecutionResult struct {
 	RefundedGas uint64
 	// FloorDataGas is the EIP-7623 calldata floor (zero before Prague).
 	FloorDataGas uint64
+	// ExecutionGas and StateGas are what the transaction adds to the two
+	// dimensions of the block's gas (EIP-8037), the amounts
+	// GasPool.ChargeGasAmsterdam takes: StateGas is the state gas of the
+	// transaction's surviving state growth, ExecutionGas the rest of the gas
+	// used before the refund, raised to the calldata floor. Before Amsterdam
+	// StateGas is zero and ExecutionGas is MaxUsedGas.
+	ExecutionGas uint64
+	StateGas     uint64
 	// Err is the error that ended the top frame, nil on success. It is one
 	// of the execution errors (ErrOutOfGas, ErrExecutionReverted, ...).
 	Err error
@@ -100,118 +108,43 @@ func (r *ExecutionResult) Revert() []byte {
 	return r.ReturnData
 }
 
-// GasPool is the gas left in a block for transactions. A transaction
-// reserves its gas limit before it runs and returns the unused gas
-// afterwards.
-type GasPool struct {
-	remaining uint64
-	used      uint64
-}
-
-// NewGasPool returns a pool holding the block's gas limit.
-func NewGasPool(gasLimit uint64) *GasPool { return &GasPool{remaining: gasLimit} }
-
-// Remaining returns the gas left for further transactions.
-func (gp *GasPool) Remaining() uint64 { return gp.remaining }
-
-// Used returns the total gas used by the transactions applied so far (the
-// sum of their receipts' gas used).
-func (gp *GasPool) Used() uint64 { return gp.used }
-
-// IntrinsicGas returns the gas a transaction pays before execution: the base
-// cost, the calldata (4 per zero byte, 16 per other byte), for creations
-// 2 per initcode word (EIP-3860), the access list (2400 per address, 1900
-// per slot) and 25000 per EIP-7702 authorization.
-func IntrinsicGas(data []byte, accessList types.AccessList, authCount int, isCreate bool) (uint64, error) {
-	gas := uint64(TxGas)
-	if isCreate {
-		gas = TxGasContractCreation
-	}
-	var overflow bool
-	if gas, overflow = addMul(gas, uint64(authCount), TxAuthNewAccountGas); overflow {
-		return 0, ErrIntrinsicGasOverflow
-	}
-	if n := uint64(len(data)); n > 0 {
-		z := uint64(bytes.Count(data, zeroByte[:]))
-		if gas, overflow = addMul(gas, n-z, TxDataNonZeroGas); overflow {
-			return 0, ErrIntrinsicGasOverflow
-		}
-		if gas, overflow = addMul(gas, z, TxDataZeroGas); overflow {
-			return 0, ErrIntrinsicGasOverflow
-		}
-		if isCreate {
-			if gas, overflow = addMul(gas, toWords(n), gasInitCodeWord); overflow {
-				return 0, ErrIntrinsicGasOverflow
-			}
-		}
-	}
-	if gas, overflow = addMul(gas, uint64(len(accessList)), TxAccessListAddress); overflow {
-		return 0, ErrIntrinsicGasOverflow
-	}
-	if gas, overflow = addMul(gas, uint64(accessList.StorageKeys()), TxAccessListSlot); overflow {
-		return 0, ErrIntrinsicGasOverflow
-	}
-	return gas, nil
-}
-
-var zeroByte = [1]byte{0}
-
-// addMul returns a + b*c and whether it overflows.
-func addMul(a, b, c uint64) (uint64, bool) {
-	p, overflow := mul64(b, c)
-	if overflow {
-		return 0, true
-	}
-	return add64(a, p)
-}
-
-// FloorDataGas returns the EIP-7623 minimum gas of a transaction with data:
-// 21000 plus 10 per token, a zero byte being one token and any other byte
-// four.
-func FloorDataGas(data []byte) (uint64, error) {
-	z := uint64(bytes.Count(data, zeroByte[:]))
-	tokens, overflow := addMul(z, uint64(len(data))-z, TxTokensPerNonZero)
-	if overflow {
-		return 0, ErrIntrinsicGasOverflow
-	}
-	gas, overflow := addMul(TxGas, tokens, TxCostFloorPerToken)
-	if overflow {
-		return 0, ErrIntrinsicGasOverflow
-	}
-	return gas, nil
-}
-
 // ApplyMessage executes msg on the EVM's state (set with EVM.Reset) and
 // charges its gas to gp.
 //
 // A consensus error (ErrNonceTooLow, ErrInsufficientFunds, ...; wrapped with
 // the sender and the values involved) means the transaction is invalid and
-// cannot be in a block; the state and gp are then left untouched. Otherwise
-// the transaction is applied, whether its execution succeeded or not, and
-// the result describes it.
+// cannot be in a block. The errors of the checks before execution leave the
+// state and gp untouched; from Amsterdam two can come after execution, when
+// the state has been changed and must be discarded: ErrGasLimitReached from
+// charging the block's two dimensions, and ErrStateGasAccounting (which
+// valid input never produces). Otherwise the transaction is applied,
+// whether its execution succeeded or not, and the result describes it.
 //
 // The checks run in go-ethereum v1.17.10's order, so that an invalid
-// transaction reports the same error: nonce, gas limit cap (Osaka), sender
-// is an EOA, fee caps, blob and set-code shape, initcode size, block gas,
-// balance, intrinsic gas, calldata floor (Prague), value.
+// transaction reports the same error: nonce, gas limit cap (Osaka; from
+// Amsterdam the total cap), sender is an EOA, fee caps, blob and set-code
+// shape, initcode size, block gas, balance, intrinsic gas, calldata floor
+// (Prague), from Amsterdam the cap on the larger of the two, value.
 //
 // Once the transaction is valid, ApplyMessage starts it on the state (see
 // Preparer: the access list starts with the sender, recipient,
-// precompiles, the transaction's access list and the coinbase). It does not
-// finalise the state: the caller does that afterwards (self-destructs,
-// EIP-161 empty-account deletion). The refund counter and logs must be
-// empty when it starts.
+// precompiles, the transaction's access list and the coinbase; from
+// Amsterdam the block access list records from here). It does not finalise
+// the state: the caller does that afterwards (self-destructs, EIP-161
+// empty-account deletion, EIP-8246 survivors). The refund counter and logs
+// must be empty when it starts.
 func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) {
 	evm.Tx = TxContext{Origin: msg.From, GasPrice: msg.GasPrice, BlobHashes: msg.BlobHashes}
 	evm.depth = 0
 	evm.readOnly = false
 	evm.returnData = nil
+	rules := &evm.rules
 
 	cost, err := evm.preCheck(msg, gp)
 	if err != nil {
 		return ExecutionResult{}, err
 	}
-	intrinsic, err := IntrinsicGas(msg.Data, msg.AccessList, len(msg.AuthList), msg.IsCreate)
+	intrinsic, err := rules.IntrinsicGas(msg)
 	if err != nil {
 		return ExecutionResult{}, fmt.Errorf("%w: address %v", err, msg.From)
 	}
@@ -219,13 +152,18 @@ func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) 
 		return ExecutionResult{}, fmt.Errorf("%w: address %v, have %d, want %d", ErrIntrinsicGas, msg.From, msg.GasLimit, intrinsic)
 	}
 	var floor uint64
-	if evm.rules.IsPrague {
-		if floor, err = FloorDataGas(msg.Data); err != nil {
+	if rules.IsPrague {
+		if floor, err = rules.FloorDataGas(msg); err != nil {
 			return ExecutionResult{}, fmt.Errorf("%w: address %v", err, msg.From)
 		}
 		if msg.GasLimit < floor {
 			return ExecutionResult{}, fmt.Errorf("%w: address %v, have %d, want %d", ErrFloorDataGas, msg.From, msg.GasLimit, floor)
 		}
+	}
+	// From Amsterdam the gas limit may exceed MaxTxGas, but what the
+	// transaction pays before execution may not.
+	if rules.EIP7825Amended && max(intrinsic, floor) > MaxTxGas {
+		return ExecutionResult{}, fmt.Errorf("%w: address %v, intrinsic %d, floor %d, cap %d", ErrFloorDataGas, msg.From, intrinsic, floor, MaxTxGas)
 	}
 	// The value must be affordable from what is left after buying gas.
 	if !msg.Value.IsZero() {
@@ -236,49 +174,54 @@ func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) 
 	}
 
 	// The transaction is valid: from here on it is applied.
-	gp.remaining -= msg.GasLimit
+	if !rules.EIP8037 {
+		gp.reserve(msg.GasLimit)
+	}
 	st := evm.state
 	st.SubBalance(msg.From, &cost)
 	evm.prepare(msg)
 
-	remaining := NewGas(msg.GasLimit-intrinsic, 0)
+	budget := evm.txBudget(msg.GasLimit, intrinsic)
+	result := ExecutionResult{FloorDataGas: floor}
 	var (
-		ret    []byte
-		vmerr  error
-		left   Gas
-		result = ExecutionResult{FloorDataGas: floor}
+		ret   []byte
+		vmerr error
 	)
 	if msg.IsCreate {
 		result.ContractAddress = types.CreateAddress(msg.From, msg.Nonce)
-		ret, _, left, vmerr = evm.Create(msg.From, msg.Data, remaining.Forward(remaining.Exec), &msg.Value)
+		ret, vmerr = evm.executeCreate(msg, &budget)
 	} else {
-		st.SetNonce(msg.From, st.GetNonce(msg.From)+1)
-		if evm.rules.IsPrague {
-			evm.applyAuthorizations(msg)
-		}
-		// Warm the recipient's delegation target, now that the
-		// authorizations have settled it.
-		if target, ok := ParseDelegation(st.GetCode(msg.To)); ok {
-			st.AddAddressToAccessList(target)
-		}
-		ret, left, vmerr = evm.Call(msg.From, msg.To, msg.Data, remaining.Forward(remaining.Exec), &msg.Value)
+		ret, vmerr = evm.executeCall(msg, &budget)
 	}
-	remaining.Absorb(left)
 
-	// Settle: refund, floor, block gas, the sender's change and the tip.
-	gasLeft := remaining.Total()
+	// Settle: the two dimensions (EIP-8037), refund, floor, block gas, the
+	// sender's change and the tip.
+	if budget.UsedState < 0 {
+		return ExecutionResult{}, fmt.Errorf("%w: address %v, state gas %d", ErrStateGasAccounting, msg.From, budget.UsedState)
+	}
+	stateGas := uint64(budget.UsedState)
+	gasLeft := budget.Total()
 	usedBeforeRefund := msg.GasLimit - gasLeft
+	if usedBeforeRefund < stateGas {
+		return ExecutionResult{}, fmt.Errorf("%w: address %v, gas used %d, state gas %d", ErrStateGasAccounting, msg.From, usedBeforeRefund, stateGas)
+	}
+	execGas := max(usedBeforeRefund-stateGas, floor)
 	refund := min(usedBeforeRefund/RefundQuotient, st.GetRefund())
 	gasLeft += refund
 	used := usedBeforeRefund - refund
 	peak := usedBeforeRefund
-	if evm.rules.IsPrague && used < floor {
+	if rules.IsPrague && used < floor {
 		gasLeft -= floor - used
 		used = floor
 		peak = max(peak, floor)
 	}
-	gp.remaining += gasLeft // cannot overflow: at most what was reserved
-	gp.used += used
+	if rules.EIP8037 {
+		if err := gp.ChargeGasAmsterdam(execGas, stateGas, used); err != nil {
+			return ExecutionResult{}, fmt.Errorf("%w: address %v", err, msg.From)
+		}
+	} else {
+		gp.settleLegacy(gasLeft, used) // gasLeft is at most what was reserved
+	}
 	if gasLeft > 0 {
 		var change uint256.Int
 		change.SetUint64(gasLeft)
@@ -294,11 +237,125 @@ func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) 
 	result.UsedGas = used
 	result.MaxUsedGas = peak
 	result.RefundedGas = refund
+	result.ExecutionGas = execGas
+	result.StateGas = stateGas
 	result.Err = vmerr
 	if len(ret) > 0 {
 		result.ReturnData = bytes.Clone(ret)
 	}
 	return result, nil
+}
+
+// txBudget returns the gas a transaction with gasLimit and intrinsic gas
+// starts execution with. From Amsterdam (EIP-7825 as amended by EIP-8037)
+// the execution gas is capped so that intrinsic plus execution gas stay
+// within MaxTxGas, and the rest of the gas limit is the state-gas
+// reservoir. REQUIRES: intrinsic <= gasLimit and, with the cap, intrinsic
+// <= MaxTxGas.
+func (evm *EVM) txBudget(gasLimit, intrinsic uint64) Gas {
+	evmGas := gasLimit - intrinsic
+	execGas := evmGas
+	if evm.rules.EIP7825Amended {
+		execGas = min(MaxTxGas-intrinsic, evmGas)
+	}
+	return NewGas(execGas, evmGas-execGas)
+}
+
+// executeCall runs the top frame of a message call on budget and returns
+// its output and error. The sender's nonce is bumped first (it persists
+// whatever happens). From Amsterdam (EIP-2780) the authorizations and the
+// recipient's runtime charges come before the frame, under a snapshot: if
+// any runs out of gas, their changes are undone and the transaction halts
+// without entering the frame (execution gas burnt, reservoir kept). A failed
+// frame refills the recipient's new-account state gas while the recipient
+// stays empty, and a halted one burns the execution gas that refill may have
+// repaid.
+func (evm *EVM) executeCall(msg *Message, budget *Gas) ([]byte, error) {
+	st := evm.state
+	st.SetNonce(msg.From, st.GetNonce(msg.From)+1)
+	if evm.rules.EIP2780 {
+		snapshot := st.Snapshot()
+		if !evm.applyAuthorizations(msg, budget) || !evm.chargeRecipient(msg, budget) {
+			st.RevertToSnapshot(snapshot)
+			*budget = budget.exitHalt()
+			return nil, ErrOutOfGas
+		}
+	} else {
+		if evm.rules.IsPrague {
+			evm.applyAuthorizations(msg, nil)
+		}
+		// Warm the recipient's delegation target, now that the
+		// authorizations have settled it.
+		if target, ok := ParseDelegation(st.GetCode(msg.To)); ok {
+			st.AddAddressToAccessList(target)
+		}
+	}
+	ret, left, err := evm.Call(msg.From, msg.To, msg.Data, budget.Forward(budget.Exec), &msg.Value)
+	budget.Absorb(left)
+	if evm.rules.EIP2780 && err != nil && !msg.Value.IsZero() && st.Empty(msg.To) {
+		budget.RefundState(StateGasNewAccount)
+	}
+	if evm.rules.EIP8037 && err != nil && err != ErrExecutionReverted {
+		budget.drainExec()
+	}
+	return ret, err
+}
+
+// chargeRecipient makes the EIP-2780 runtime charges of a call's recipient,
+// each before the state access it prices: a new account's state gas for
+// value sent to an empty recipient; for a recipient delegated under
+// EIP-7702, the target's access (3000 cold, 100 warm), after which the
+// target is warmed and loaded. It reports false when the budget cannot pay.
+func (evm *EVM) chargeRecipient(msg *Message, budget *Gas) bool {
+	st := evm.state
+	if !msg.Value.IsZero() && st.Empty(msg.To) {
+		if !budget.Charge(GasCost{State: StateGasNewAccount}) {
+			return false
+		}
+	}
+	if target, ok := ParseDelegation(st.GetCode(msg.To)); ok {
+		c := uint64(gasColdAccount8038)
+		if st.AddressInAccessList(target) {
+			c = gasWarmAccess8038
+		}
+		if !budget.ChargeExec(c) {
+			return false
+		}
+		st.AddAddressToAccessList(target)
+		st.GetCode(target)
+	}
+	return true
+}
+
+// executeCreate runs the top frame of a creation on budget and returns its
+// output and error. From Amsterdam (EIP-8037) a creation onto an empty
+// address first pays the new account's state gas; if it cannot, the
+// sender's nonce is still bumped and the transaction halts. A failed
+// creation refills that charge, and a halted one burns the execution gas the
+// refill may have repaid.
+func (evm *EVM) executeCreate(msg *Message, budget *Gas) ([]byte, error) {
+	st := evm.state
+	charged := false
+	if evm.rules.EIP8037 {
+		addr := types.CreateAddress(msg.From, st.GetNonce(msg.From))
+		if st.Empty(addr) {
+			if !budget.Charge(GasCost{State: StateGasNewAccount}) {
+				st.SetNonce(msg.From, st.GetNonce(msg.From)+1)
+				*budget = budget.exitHalt()
+				return nil, ErrOutOfGas
+			}
+			charged = true
+		}
+	}
+	ret, _, left, err := evm.Create(msg.From, msg.Data, budget.Forward(budget.Exec), &msg.Value)
+	budget.Absorb(left)
+	if charged && err != nil {
+		budget.RefundState(StateGasNewAccount)
+	}
+	if evm.rules.EIP8037 && err != nil && err != ErrExecutionReverted {
+		budget.drainExec()
+	}
+	return ret, err
 }
 
 // preCheck validates msg against the state and the block and returns what
@@ -318,7 +375,10 @@ func (evm *EVM) preCheck(msg *Message, gp *GasPool) (uint256.Int, error) {
 	case nonce+1 < nonce:
 		return uint256.Int{}, fmt.Errorf("%w: address %v, nonce: %d", ErrNonceMax, from, nonce)
 	}
-	if rules.IsOsaka && msg.GasLimit > MaxTxGas {
+	switch {
+	case rules.EIP7825Amended && msg.GasLimit > MaxTxTotalGas:
+		return uint256.Int{}, fmt.Errorf("%w: address %v, cap: %d, tx: %d", ErrGasLimitTooHigh, from, uint64(MaxTxTotalGas), msg.GasLimit)
+	case !rules.EIP7825Amended && rules.IsOsaka && msg.GasLimit > MaxTxGas:
 		return uint256.Int{}, fmt.Errorf("%w: address %v, cap: %d, tx: %d", ErrGasLimitTooHigh, from, MaxTxGas, msg.GasLimit)
 	}
 	if code := st.GetCode(from); len(code) > 0 {
@@ -365,10 +425,18 @@ func (evm *EVM) preCheck(msg *Message, gp *GasPool) (uint256.Int, error) {
 			return uint256.Int{}, fmt.Errorf("%w: address %v", ErrEmptyAuthList, from)
 		}
 	}
-	if msg.IsCreate && len(msg.Data) > MaxInitCodeSize {
-		return uint256.Int{}, fmt.Errorf("%w: address %v, code size %d, limit %d", ErrMaxInitCodeSizeExceeded, from, len(msg.Data), MaxInitCodeSize)
+	if limit := rules.MaxInitCodeSize(); msg.IsCreate && len(msg.Data) > limit {
+		return uint256.Int{}, fmt.Errorf("%w: address %v, code size %d, limit %d", ErrMaxInitCodeSizeExceeded, from, len(msg.Data), limit)
 	}
-	if gp.remaining < msg.GasLimit {
+	if rules.EIP8037 {
+		execReservation := msg.GasLimit
+		if rules.EIP7825Amended {
+			execReservation = min(execReservation, MaxTxGas)
+		}
+		if err := gp.CheckGasAmsterdam(execReservation, msg.GasLimit); err != nil {
+			return uint256.Int{}, fmt.Errorf("%w: address %v", err, from)
+		}
+	} else if gp.remaining < msg.GasLimit {
 		return uint256.Int{}, fmt.Errorf("%w: address %v, have %d, want %d", ErrGasLimitReached, from, gp.remaining, msg.GasLimit)
 	}
 	return evm.gasCost(msg)
@@ -464,17 +532,56 @@ func (evm *EVM) warm(msg *Message) {
 }
 
 // applyAuthorizations applies the EIP-7702 authorizations of msg in order,
-// skipping invalid ones.
-func (evm *EVM) applyAuthorizations(msg *Message) {
+// skipping invalid ones. From Amsterdam (EIP-2780) budget pays their
+// runtime charges; it reports false when it cannot, and the caller then
+// undoes the authorizations applied so far. Before Amsterdam budget is nil
+// and it reports true.
+func (evm *EVM) applyAuthorizations(msg *Message, budget *Gas) bool {
+	evm.authorities = evm.authorities[:0]
 	for i := range msg.AuthList {
-		evm.applyAuthorization(&msg.AuthList[i])
+		if err := evm.applyAuthorization(msg, &msg.AuthList[i], budget); err == errAuthOutOfGas {
+			return false
+		}
 	}
+	return true
+}
+
+// authority is what one transaction has paid for an EIP-7702 authority
+// (EIP-2780): its first write, and its delegation indicator (already there
+// when the transaction started, or paid by an earlier authorization).
+type authority struct {
+	addr          types.Address
+	written       bool
+	indicatorPaid bool
+}
+
+// authorityFor returns the tracking entry of addr, creating it with the
+// indicator counted as paid when delegated is set. Authorization lists are
+// short (each entry costs intrinsic gas), so a linear scan is enough.
+func (evm *EVM) authorityFor(addr types.Address, delegated bool) *authority {
+	for i := range evm.authorities {
+		if evm.authorities[i].addr == addr {
+			return &evm.authorities[i]
+		}
+	}
+	evm.authorities = append(evm.authorities, authority{addr: addr, indicatorPaid: delegated})
+	return &evm.authorities[len(evm.authorities)-1]
 }
 
 // applyAuthorization validates one authorization and, if it is valid, bumps
 // the authority's nonce and installs (or clears) its delegation. It returns
 // why an authorization was skipped, or nil.
-func (evm *EVM) applyAuthorization(auth *types.Authorization) error {
+//
+// Before Amsterdam an authority that exists gets a refund (the intrinsic gas
+// assumed a new account). From Amsterdam (EIP-2780) budget pays, before the
+// authority is written: ACCOUNT_WRITE for the authority's first paid write
+// in the transaction (not for the sender, whose write the base cost paid,
+// nor for a recipient that receives value, whose write the value cost
+// paid); a new account's state gas when the authority is empty; a
+// delegation indicator's state gas once per authority for a non-zero
+// delegation, unless it already had one at the start. If budget cannot pay,
+// it returns errAuthOutOfGas and changes nothing more.
+func (evm *EVM) applyAuthorization(msg *Message, auth *types.Authorization, budget *Gas) error {
 	st := evm.state
 	if !auth.ChainID.IsZero() && !auth.ChainID.Eq(&evm.rules.ChainID) {
 		return ErrAuthWrongChainID
@@ -482,32 +589,51 @@ func (evm *EVM) applyAuthorization(auth *types.Authorization) error {
 	if auth.Nonce+1 < auth.Nonce {
 		return ErrAuthNonceOverflow
 	}
-	authority, err := auth.Authority()
+	authorityAddr, err := auth.Authority()
 	if err != nil {
 		return ErrAuthInvalidSig
 	}
 	// The authority is warm even if the authorization turns out invalid.
-	st.AddAddressToAccessList(authority)
-	if code := st.GetCode(authority); len(code) != 0 {
+	st.AddAddressToAccessList(authorityAddr)
+	if code := st.GetCode(authorityAddr); len(code) != 0 {
 		if _, ok := ParseDelegation(code); !ok {
 			return ErrAuthDestinationCode
 		}
 	}
-	if st.GetNonce(authority) != auth.Nonce {
+	if st.GetNonce(authorityAddr) != auth.Nonce {
 		return ErrAuthNonceMismatch
 	}
-	old, delegated := ParseDelegation(st.GetCode(authority))
-	if st.Exist(authority) {
-		st.AddRefund(TxAuthNewAccountGas - TxAuthTupleGas)
+	old, delegated := ParseDelegation(st.GetCode(authorityAddr))
+	if budget == nil {
+		if st.Exist(authorityAddr) {
+			st.AddRefund(TxAuthNewAccountGas - TxAuthTupleGas)
+		}
+	} else {
+		var cost GasCost
+		track := evm.authorityFor(authorityAddr, delegated)
+		if !track.written && authorityAddr != msg.From && (authorityAddr != msg.To || msg.Value.IsZero()) {
+			cost.Exec += gasAccountWrite8038
+			track.written = true
+		}
+		if st.Empty(authorityAddr) {
+			cost.State += StateGasNewAccount
+		}
+		if auth.Address != (types.Address{}) && !track.indicatorPaid {
+			cost.State += StateGasDelegation
+			track.indicatorPaid = true
+		}
+		if !budget.Charge(cost) {
+			return errAuthOutOfGas
+		}
 	}
-	st.SetNonce(authority, auth.Nonce+1)
+	st.SetNonce(authorityAddr, auth.Nonce+1)
 	switch {
 	case auth.Address == (types.Address{}):
 		if delegated {
-			st.SetCode(authority, nil)
+			st.SetCode(authorityAddr, nil)
 		}
 	case !delegated || old != auth.Address:
-		st.SetCode(authority, AppendDelegation(make([]byte, 0, DelegationLen), auth.Address))
+		st.SetCode(authorityAddr, AppendDelegation(make([]byte, 0, DelegationLen), auth.Address))
 	}
 	return nil
 }

@@ -355,7 +355,7 @@ func TestAuthorizations(t *testing.T) {
 			}
 			evm := newTestEVM(t, Prague, state)
 			auth := c.auth()
-			err := evm.applyAuthorization(&auth)
+			err := evm.applyAuthorization(&Message{}, &auth, nil)
 			if !errors.Is(err, c.wantErr) {
 				t.Fatalf("error %v, want %v", err, c.wantErr)
 			}
