@@ -25,10 +25,6 @@ var (
 	depositTopic = types.MustHexToHash("0x649bbc62d0e31342afea4e5cd82d4049e7e1ee912fc0889aa790803be39038c5")
 )
 
-// amsterdamEVM reports whether the EVM implements the Amsterdam rules; until
-// it does, Amsterdam blocks are refused rather than run under Osaka rules.
-const amsterdamEVM = false
-
 // requestQueues are the request system contracts called after the
 // withdrawals, in order: EIP-7002 and EIP-7251 from Prague, then the two
 // EIP-8282 builder queues from Amsterdam.
@@ -114,9 +110,6 @@ func NewProcessor(cfg *Config, analyses evm.AnalysisCache) *Processor {
 // Result.Updates.
 func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(uint64) types.Hash) (*Result, error) {
 	h := &block.Header
-	if p.cfg.IsAmsterdam(h.Time) && !amsterdamEVM {
-		return nil, fmt.Errorf("%w: Amsterdam execution is not supported yet (block %d)", ErrForkNotSupported, h.Number)
-	}
 	rules, err := p.cfg.Rules(h.Number, h.Time)
 	if err != nil {
 		return nil, err
@@ -133,6 +126,7 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 		GasLimit:   h.GasLimit,
 		BaseFee:    h.BaseFee,
 		PrevRandao: h.MixDigest,
+		SlotNumber: h.SlotNumber,
 		GetHash:    getHash,
 	}
 	if rules.IsCancun {

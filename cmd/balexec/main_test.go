@@ -153,24 +153,28 @@ func corruptFirstHash(t *testing.T, s string) string {
 	return s[:j] + string(d) + s[j+1:]
 }
 
-// TestReplayHiveChain imports the hive chain: blocks 1-35 (Shanghai through
-// Osaka with BPO1 and BPO2) must pass; block 36 is the first Amsterdam block,
-// which is not supported yet and must be refused with a clear error.
+// TestReplayHiveChain imports the hive chain, blocks 1-600 (Shanghai at
+// genesis through Osaka with BPO1 and BPO2, then Amsterdam from block 36),
+// from the RLP file and from the engine payloads. With the payloads every
+// Amsterdam block's access list is checked before execution and must equal
+// the list execution builds, byte for byte; the final state must equal the
+// head state dump.
 func TestReplayHiveChain(t *testing.T) {
-	out, err := runCmd(t, "replay",
-		"--genesis", testdata.Repo(t, "hivechain-amsterdam/genesis.json"),
-		"--chain", testdata.Repo(t, "hivechain-amsterdam/chain.rlp"))
-	if !errors.Is(err, errFailed) {
-		t.Fatalf("replay returned %v\n%s", err, out)
+	genesis := testdata.Repo(t, "hivechain-amsterdam/genesis.json")
+	out, err := runCmd(t, "replay", "--genesis", genesis, "--chain", testdata.Repo(t, "hivechain-amsterdam/chain.rlp"))
+	if err != nil || !strings.HasSuffix(out, "600 passed, 0 failed\n") {
+		t.Fatalf("replay of chain.rlp: %v\n%s", err, out[max(0, len(out)-400):])
 	}
-	for n := 1; n <= 35; n++ {
+	out, err = runCmd(t, "replay", "--genesis", genesis,
+		"--payloads", testdata.Repo(t, "hivechain-amsterdam/newpayload.json"),
+		"--state-dump", testdata.Repo(t, "hivechain-amsterdam/headstate.json"))
+	if err != nil || !strings.Contains(out, "final state: ok") || !strings.HasSuffix(out, "600 passed, 0 failed\n") {
+		t.Fatalf("replay of the payloads: %v\n%s", err, out[max(0, len(out)-400):])
+	}
+	for n := 1; n <= 600; n++ {
 		if !strings.Contains(out, "block "+strconv.Itoa(n)+" 0x") {
 			t.Fatalf("block %d missing from the output", n)
 		}
-	}
-	if !strings.Contains(out, "Amsterdam execution is not supported yet (block 36)") ||
-		!strings.HasSuffix(out, "35 passed, 1 failed\n") {
-		t.Fatalf("output ends %q", out[max(0, len(out)-400):])
 	}
 }
 
