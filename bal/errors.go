@@ -53,3 +53,7 @@ var (
 	// ErrTooManyItems: accounts plus storage keys exceed gasLimit/ItemCost.
 	ErrTooManyItems = errors.New("bal: block access list exceeds size constraint")
 )
+
+// ErrFragmentMismatch: what a step recorded during execution disagrees with
+// the block access list at the step's index (Lookup.CheckFragment).
+var ErrFragmentMismatch = errors.New("bal: execution disagrees with the block access list")

@@ -41,6 +41,9 @@ type Lookup struct {
 	// the hash of list.Accounts[i].CodeChanges[j] is hashes[codeBase[i]+j].
 	hashes   []types.Hash
 	codeBase []uint32
+	// perIndex[k] counts the entries (storage writes, balance, nonce and code
+	// changes) at index k, for CheckFragment; indices past it have none.
+	perIndex []uint32
 }
 
 // addrKey is an address split into big-endian words, so that comparing keys
@@ -93,9 +96,24 @@ func NewLookup(l *BlockAccessList) *Lookup {
 	}
 	n := 0
 	for i := range l.Accounts {
-		lk.keys[i] = keyOf(&l.Accounts[i].Address)
+		a := &l.Accounts[i]
+		lk.keys[i] = keyOf(&a.Address)
 		lk.codeBase[i] = uint32(n)
-		n += len(l.Accounts[i].CodeChanges)
+		n += len(a.CodeChanges)
+		for _, sc := range a.StorageChanges {
+			for _, w := range sc.Writes {
+				lk.countAt(w.Index)
+			}
+		}
+		for _, c := range a.BalanceChanges {
+			lk.countAt(c.Index)
+		}
+		for _, c := range a.NonceChanges {
+			lk.countAt(c.Index)
+		}
+		for _, c := range a.CodeChanges {
+			lk.countAt(c.Index)
+		}
 	}
 	if n > 0 {
 		lk.hashes = make([]types.Hash, 0, n)
@@ -106,6 +124,15 @@ func NewLookup(l *BlockAccessList) *Lookup {
 		}
 	}
 	return lk
+}
+
+// countAt counts one entry at index k. Indices are bounded by Validate
+// (at most the transaction count plus one), so the slice stays small.
+func (lk *Lookup) countAt(k uint32) {
+	if int(k) >= len(lk.perIndex) {
+		lk.perIndex = append(lk.perIndex, make([]uint32, int(k)+1-len(lk.perIndex))...)
+	}
+	lk.perIndex[k]++
 }
 
 // List returns the list the Lookup indexes.
