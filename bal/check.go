@@ -118,3 +118,29 @@ func containsSlot(reads []uint256.Int, slot *uint256.Int) bool {
 	return ok
 }
 
+// Equal reports whether a and b are the same list, entry for entry. It is
+// cheaper than comparing encodings or hashes.
+func Equal(a, b *BlockAccessList) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if len(a.Accounts) != len(b.Accounts) {
+		return false
+	}
+	for i := range a.Accounts {
+		x, y := &a.Accounts[i], &b.Accounts[i]
+		if x.Address != y.Address ||
+			!slices.Equal(x.StorageReads, y.StorageReads) ||
+			!slices.Equal(x.BalanceChanges, y.BalanceChanges) ||
+			!slices.Equal(x.NonceChanges, y.NonceChanges) ||
+			!slices.EqualFunc(x.CodeChanges, y.CodeChanges, func(p, q CodeChange) bool {
+				return p.Index == q.Index && bytes.Equal(p.Code, q.Code)
+			}) ||
+			!slices.EqualFunc(x.StorageChanges, y.StorageChanges, func(p, q SlotChanges) bool {
+				return p.Slot == q.Slot && slices.Equal(p.Writes, q.Writes)
+			}) {
+			return false
+		}
+	}
+	return true
+}

@@ -177,3 +177,5 @@ func TestLyingAccessListRejected(t *testing.T) {
 		t.Fatalf("the real block after the rejected ones: %v", err)
 	}
 }
+
+func decodeList(raw []byte) (*bal.BlockAccessList, error) { return bal.Decode(raw) }

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -30,10 +31,30 @@ const historyLen = 256
 type Chain struct {
 	cfg    *Config
 	proc   *Processor
+	par    *ParallelProcessor // nil: every block runs sequentially
+	minPar int                // fewest transactions for the parallel path
 	store  *trie.MemStore
 	codes  *trie.CodeStore
 	blocks map[types.Hash]*types.Header
 	head   *types.Header
+}
+
+// EnableParallel makes blocks that come with their access list (and have at
+// least minTxs transactions) run on the parallel processor with the given
+// number of workers (0: GOMAXPROCS). Smaller blocks, blocks without a list
+// and blocks before Amsterdam keep the sequential path.
+func (c *Chain) EnableParallel(workers, minTxs int) {
+	c.par = NewParallelProcessor(c.cfg, c.proc.analyses, workers)
+	c.minPar = minTxs
+}
+
+// ParallelStats returns how many blocks the parallel processor ran, and how
+// many it handed to the sequential one after a speculative failure.
+func (c *Chain) ParallelStats() ParallelStats {
+	if c.par == nil {
+		return ParallelStats{}
+	}
+	return c.par.Stats
 }
 
 // NewChain returns a chain holding the genesis block with header genesis and
@@ -127,8 +148,10 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 	if err := ValidateBody(c.cfg, block); err != nil {
 		return nil, fmt.Errorf("block %d: %w", h.Number, err)
 	}
+	var list *bal.BlockAccessList
 	if raw != nil {
-		if _, err := checkSuppliedAccessList(c.cfg, h, len(block.Transactions), raw); err != nil {
+		var err error
+		if list, err = checkSuppliedAccessList(c.cfg, h, len(block.Transactions), raw); err != nil {
 			return nil, fmt.Errorf("block %d: %w", h.Number, err)
 		}
 	}
@@ -136,13 +159,27 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 	if err != nil {
 		return nil, fmt.Errorf("block %d: parent state: %w", h.Number, err)
 	}
-	res, err := c.proc.Process(block, pre, c.hashGetter(parent))
-	if err != nil {
-		return nil, fmt.Errorf("block %d: %w", h.Number, err)
+	var (
+		res   *Result
+		root  types.Hash
+		nodes trie.NodeSet
+	)
+	merkleize := func(updates []state.AccountUpdate) (r types.Hash, err error) {
+		r, nodes, err = trie.UpdateState(parent.Root, c.store, updates)
+		return r, err
 	}
-	root, nodes, err := trie.UpdateState(parent.Root, c.store, res.Updates)
-	if err != nil {
-		return nil, fmt.Errorf("block %d: state root: %w", h.Number, err)
+	if list != nil && c.par != nil && len(block.Transactions) >= c.minPar {
+		res, root, err = c.par.Process(context.Background(), block, list, pre, c.hashGetter(parent), merkleize)
+		if err != nil {
+			return nil, fmt.Errorf("block %d: %w", h.Number, err)
+		}
+	} else {
+		if res, err = c.proc.Process(block, pre, c.hashGetter(parent)); err != nil {
+			return nil, fmt.Errorf("block %d: %w", h.Number, err)
+		}
+		if root, err = merkleize(res.Updates); err != nil {
+			return nil, fmt.Errorf("block %d: state root: %w", h.Number, err)
+		}
 	}
 	if err := Validate(h, res, root); err != nil {
 		return nil, fmt.Errorf("block %d: %w", h.Number, err)
@@ -156,25 +193,27 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 }
 
 // hashGetter returns the BLOCKHASH function for a child of parent: the hash
-// of an ancestor by number, walking the parent links (at most 256 steps).
+// of an ancestor by number. The (at most 256) ancestors are collected first,
+// so the function only reads and parallel workers may call it at once.
 func (c *Chain) hashGetter(parent *types.Header) func(uint64) types.Hash {
-	var cache []types.Hash // cache[i] is the hash of block parent.Number-i
+	hashes := make([]types.Hash, 0, historyLen) // hashes[i]: block parent.Number-i
+	for h, hash := parent, parent.Hash(); len(hashes) < historyLen; {
+		hashes = append(hashes, hash)
+		if h.Number == 0 {
+			break
+		}
+		hash = h.ParentHash
+		next, ok := c.blocks[hash]
+		if !ok {
+			break
+		}
+		h = next
+	}
 	return func(n uint64) types.Hash {
-		if n > parent.Number || parent.Number-n >= historyLen {
+		if n > parent.Number || parent.Number-n >= uint64(len(hashes)) {
 			return types.Hash{}
 		}
-		depth := int(parent.Number - n)
-		if cache == nil {
-			cache = append(cache, parent.Hash())
-		}
-		for len(cache) <= depth {
-			h, ok := c.blocks[cache[len(cache)-1]]
-			if !ok || h.Number == 0 {
-				return types.Hash{}
-			}
-			cache = append(cache, h.ParentHash)
-		}
-		return cache[depth]
+		return hashes[parent.Number-n]
 	}
 }
 

@@ -74,3 +74,54 @@ func (v *BALView) Code(addr types.Address, codeHash types.Hash) ([]byte, error) 
 	}
 	return v.Base.Code(addr, codeHash)
 }
+
+// BALUpdates derives a block's post-state changes from its access list
+// alone, as go-ethereum does to compute the state root while the
+// transactions still run: for every account with a balance, nonce, code or
+// storage change, the pre-state account (or an empty one) with the last value
+// of each field and of each written slot. An account that ends empty (zero
+// nonce and balance, no code) is deleted, as EIP-161 would. Accounts the list
+// names without changes are not updated.
+//
+// The list says nothing about an existing empty account that the block only
+// touched, which EIP-161 deletes: the caller must add such deletions from
+// execution (the parallel executor does).
+func BALUpdates(lk *bal.Lookup, pre Reader) ([]AccountUpdate, error) {
+	var out []AccountUpdate
+	for i, a := range lk.All() {
+		final := lk.FinalAt(i)
+		if !final.Changed() && len(a.StorageChanges) == 0 {
+			continue
+		}
+		acct, ok, err := pre.Account(a.Address)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			acct = types.NewEmptyAccount()
+		}
+		u := AccountUpdate{Address: a.Address, Nonce: acct.Nonce, Balance: acct.Balance, CodeHash: acct.CodeHash}
+		if final.HasBalance {
+			u.Balance = final.Balance
+		}
+		if final.HasNonce {
+			u.Nonce = final.Nonce
+		}
+		if final.HasCode {
+			u.CodeHash, u.Code = final.CodeHash, final.Code
+		}
+		if u.Nonce == 0 && u.Balance.IsZero() && u.CodeHash == types.EmptyCodeHash {
+			out = append(out, AccountUpdate{Address: a.Address, Deleted: true})
+			continue
+		}
+		if len(a.StorageChanges) > 0 {
+			u.Storage = make([]SlotUpdate, len(a.StorageChanges))
+			for j := range a.StorageChanges {
+				sc := &a.StorageChanges[j]
+				u.Storage[j] = SlotUpdate{Key: sc.Slot, Value: sc.Final()}
+			}
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}

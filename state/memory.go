@@ -139,7 +139,7 @@ func (m *Memory) Apply(updates []AccountUpdate) {
 			a.acct.Root = types.EmptyRootHash
 		}
 		a.acct.Nonce, a.acct.Balance, a.acct.CodeHash = u.Nonce, u.Balance, u.CodeHash
-		if u.CodeHash != types.EmptyCodeHash {
+		if len(u.Code) > 0 { // an update that keeps its code carries no bytes
 			if _, ok := m.codes[u.CodeHash]; !ok {
 				m.codes[u.CodeHash] = slices.Clone(u.Code)
 			}

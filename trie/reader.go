@@ -110,7 +110,8 @@ func (c *CodeStore) AddUpdates(updates []state.AccountUpdate) {
 	defer c.mu.Unlock()
 	for i := range updates {
 		u := &updates[i]
-		if !u.Deleted && u.CodeHash != types.EmptyCodeHash && u.CodeHash != (types.Hash{}) {
+		// An update that keeps its code carries no code bytes.
+		if !u.Deleted && len(u.Code) > 0 {
 			if _, ok := c.codes[u.CodeHash]; !ok {
 				c.codes[u.CodeHash] = u.Code
 			}
