@@ -141,4 +141,3 @@ func TestParallelLyingListFallsBack(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
-
