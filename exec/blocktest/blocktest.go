@@ -110,31 +110,95 @@ func ParseFile(path string) ([]*Test, error) {
 	return tests, nil
 }
 
+// Options change how a test is run; the outcome must not change.
+type Options struct {
+	// ParallelWorkers, when positive, sends blocks that carry their access
+	// list to the parallel executor with that many workers.
+	ParallelWorkers int
+}
+
 // Run executes the test and returns nil when it passes.
 func (t *Test) Run() error {
+	_, err := t.RunWith(Options{})
+	return err
+}
+
+// NewChain returns a chain holding the test's genesis block and
+// pre-state, checked against the test's genesis hash.
+func (t *Test) NewChain() (*exec.Chain, error) {
 	cfg, err := exec.ConfigForNetwork(t.json.Network)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pre, err := state.ParseAlloc(t.json.Pre)
 	if err != nil {
-		return fmt.Errorf("%w: pre: %v", ErrBadTest, err)
+		return nil, fmt.Errorf("%w: pre: %v", ErrBadTest, err)
 	}
 	graw, err := types.DecodeHex(t.json.GenesisRLP)
 	if err != nil {
-		return fmt.Errorf("%w: genesisRLP: %v", ErrBadTest, err)
+		return nil, fmt.Errorf("%w: genesisRLP: %v", ErrBadTest, err)
 	}
 	gblock, err := types.DecodeBlock(graw)
 	if err != nil {
-		return fmt.Errorf("%w: genesisRLP: %v", ErrBadTest, err)
+		return nil, fmt.Errorf("%w: genesisRLP: %v", ErrBadTest, err)
 	}
 	if got := gblock.Hash(); got != t.json.Genesis.Hash {
-		return fmt.Errorf("%w: genesis hash %s, test says %s", ErrGenesis, got, t.json.Genesis.Hash)
+		return nil, fmt.Errorf("%w: genesis hash %s, test says %s", ErrGenesis, got, t.json.Genesis.Hash)
 	}
 	chain, err := exec.NewChain(cfg, &gblock.Header, pre)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrGenesis, err)
+		return nil, fmt.Errorf("%w: %v", ErrGenesis, err)
 	}
+	return chain, nil
+}
+
+// Block is one block of a test as it is imported: the decoded block and its
+// access list's RLP (nil when the fixture gives none).
+type Block struct {
+	Block      *types.Block
+	AccessList []byte
+}
+
+// ValidBlocks returns the blocks the test expects to be accepted, in order.
+func (t *Test) ValidBlocks() ([]Block, error) {
+	var out []Block
+	for i := range t.json.Blocks {
+		b := &t.json.Blocks[i]
+		if b.expectInvalid() {
+			continue
+		}
+		raw, err := types.DecodeHex(b.RLP)
+		if err != nil {
+			return nil, fmt.Errorf("%w: block %d rlp: %v", ErrBadTest, i, err)
+		}
+		block, err := types.DecodeBlock(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%w: block %d: %v", ErrBadTest, i, err)
+		}
+		var list []byte
+		if b.BlockAccessList != nil {
+			list = b.BlockAccessList.EncodeRLP()
+		}
+		out = append(out, Block{block, list})
+	}
+	return out, nil
+}
+
+// RunWith executes the test with opts and returns nil when it passes,
+// with the counts of blocks the parallel executor took.
+func (t *Test) RunWith(opts Options) (exec.ParallelStats, error) {
+	chain, err := t.NewChain()
+	if err != nil {
+		return exec.ParallelStats{}, err
+	}
+	if opts.ParallelWorkers > 0 {
+		chain.EnableParallel(opts.ParallelWorkers, 1)
+	}
+	err = t.run(chain)
+	return chain.ParallelStats(), err
+}
+
+func (t *Test) run(chain *exec.Chain) error {
 	for i := range t.json.Blocks {
 		b := &t.json.Blocks[i]
 		if err := t.insert(chain, i, b); err != nil {
