@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/cache"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
@@ -37,6 +38,11 @@ type Chain struct {
 	codes  *trie.CodeStore
 	blocks map[types.Hash]*types.Header
 	head   *types.Header
+
+	// The state cache in front of the trie, kept warm from block to block:
+	// it holds the state with root cacheRoot (the last imported block's).
+	cache     *cache.Cache
+	cacheRoot types.Hash
 }
 
 // EnableParallel makes blocks that come with their access list (and have at
@@ -155,7 +161,7 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 			return nil, fmt.Errorf("block %d: %w", h.Number, err)
 		}
 	}
-	pre, err := trie.NewStateReader(parent.Root, c.store, c.codes)
+	pre, err := c.stateCache(parent.Root)
 	if err != nil {
 		return nil, fmt.Errorf("block %d: parent state: %w", h.Number, err)
 	}
@@ -169,7 +175,16 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 		return r, err
 	}
 	if list != nil && c.par != nil && len(block.Transactions) >= c.minPar {
-		res, root, err = c.par.Process(context.Background(), block, list, pre, c.hashGetter(parent), merkleize)
+		// Prefetch what the list names while the block executes.
+		ctx, cancel := context.WithCancel(context.Background())
+		warmed := make(chan struct{})
+		go func() {
+			defer close(warmed)
+			_ = pre.Warm(ctx, list) // a failed load is retried by its reader
+		}()
+		res, root, err = c.par.Process(ctx, block, list, pre, c.hashGetter(parent), merkleize)
+		cancel()
+		<-warmed
 		if err != nil {
 			return nil, fmt.Errorf("block %d: %w", h.Number, err)
 		}
@@ -186,10 +201,31 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 	}
 	c.store.Add(nodes)
 	c.codes.AddUpdates(res.Updates)
+	if next, err := trie.NewStateReader(root, c.store, c.codes); err == nil {
+		c.cache.Advance(next, res.Updates)
+		c.cacheRoot = root
+	} else {
+		c.cache = nil // cannot happen: the nodes of root were just added
+	}
 	hc := *h
 	c.blocks[hc.Hash()] = &hc
 	c.head = &hc
 	return res, nil
+}
+
+// stateCache returns the cache over the state with the given root: the
+// kept cache when it holds that state (the common case, a block on the last
+// one), else a fresh one.
+func (c *Chain) stateCache(root types.Hash) (*cache.Cache, error) {
+	if c.cache != nil && c.cacheRoot == root {
+		return c.cache, nil
+	}
+	r, err := trie.NewStateReader(root, c.store, c.codes)
+	if err != nil {
+		return nil, err
+	}
+	c.cache, c.cacheRoot = cache.New(r, cache.Options{}), root
+	return c.cache, nil
 }
 
 // hashGetter returns the BLOCKHASH function for a child of parent: the hash

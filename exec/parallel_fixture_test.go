@@ -46,8 +46,9 @@ func TestParallelGethpeerFixture(t *testing.T) {
 	}
 }
 
-// lyingFixture holds two chains at the fixture's block 3 (one sequential,
-// one parallel) and block 4 with its list, for the lie tests.
+// lyingFixture holds two chains at the fixture's genesis (one sequential,
+// one parallel) and block 1 (the lightest, 21 Mgas) with its list, for the
+// lie tests.
 type lyingFixture struct {
 	seq, par *exec.Chain
 	block    *types.Block
@@ -76,14 +77,14 @@ func loadLyingFixture(t testing.TB) *lyingFixture {
 			return
 		}
 		lieFix.par.EnableParallel(4, 1)
-		for _, b := range blocks[:3] {
+		for _, b := range blocks[:0] {
 			for _, c := range []*exec.Chain{lieFix.seq, lieFix.par} {
 				if _, lieErr = c.InsertWithAccessList(b.Block, b.AccessList); lieErr != nil {
 					return
 				}
 			}
 		}
-		lieFix.block, lieFix.list = blocks[3].Block, blocks[3].AccessList
+		lieFix.block, lieFix.list = blocks[0].Block, blocks[0].AccessList
 	})
 	if lieErr != nil {
 		t.Fatal(lieErr)
@@ -151,7 +152,7 @@ func mutateList(l *bal.BlockAccessList, kind uint8, pick uint16, delta uint64) b
 	return true
 }
 
-// lie builds block 4 with a lying list, the header re-pinned to it.
+// lie builds block 1 with a lying list, the header re-pinned to it.
 func (f *lyingFixture) lie(t testing.TB, kind uint8, pick uint16, delta uint64) (*types.Block, []byte, bool) {
 	l, err := bal.Decode(f.list)
 	if err != nil {
@@ -181,14 +182,14 @@ func (f *lyingFixture) sameOutcome(t testing.TB, block *types.Block, raw []byte)
 	return es
 }
 
-// TestParallelLiesAgreeWithSequential applies every kind of lie to block 4
+// TestParallelLiesAgreeWithSequential applies every kind of lie to block 1
 // and requires the parallel chain to reach the sequential chain's verdict,
 // word for word.
 func TestParallelLiesAgreeWithSequential(t *testing.T) {
 	f := loadLyingFixture(t)
 	tried := 0
 	for kind := uint8(0); kind < 9; kind++ {
-		for pick := uint16(0); pick < 40; pick += 7 {
+		for pick := uint16(0); pick < 60; pick += 5 {
 			b, raw, ok := f.lie(t, kind, pick, uint64(pick))
 			if !ok {
 				continue
