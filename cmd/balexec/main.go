@@ -10,7 +10,7 @@
 //	balexec bal verify --payloads FILE
 //	balexec statetest [-v] PATH...
 //	balexec blocktest [-v] PATH...
-//	balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE]
+//	balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE] [--parallel N]
 //
 // Every command that checks a set of cases prints one line per failure and
 // ends with "N passed, M failed"; the exit status is non-zero when anything
@@ -36,7 +36,7 @@ Usage:
   balexec bal verify --payloads FILE    check every block access list of an engine API payload file
   balexec statetest [-v] PATH...        run ethereum/tests state tests (files or directories)
   balexec blocktest [-v] PATH...        run blockchain tests (files or directories)
-  balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE]
+  balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE] [--parallel N]
                                         import a chain and check every block
 `
 

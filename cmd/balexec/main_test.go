@@ -176,6 +176,15 @@ func TestReplayHiveChain(t *testing.T) {
 			t.Fatalf("block %d missing from the output", n)
 		}
 	}
+	// The same on the parallel executor: every Amsterdam block with a
+	// transaction is accepted by the parallel run itself.
+	out, err = runCmd(t, "replay", "--genesis", genesis, "--parallel", "2",
+		"--payloads", testdata.Repo(t, "hivechain-amsterdam/newpayload.json"),
+		"--state-dump", testdata.Repo(t, "hivechain-amsterdam/headstate.json"))
+	if err != nil || !strings.Contains(out, "parallel executor: 565 blocks accepted, 0 sent to the sequential run") ||
+		!strings.HasSuffix(out, "600 passed, 0 failed\n") {
+		t.Fatalf("parallel replay: %v\n%s", err, out[max(0, len(out)-400):])
+	}
 }
 
 func TestBlockTestCommand(t *testing.T) {

@@ -31,11 +31,12 @@ func replay(args []string, stdout, stderr io.Writer) error {
 	chainFile := fs.String("chain", "", "`file` of concatenated RLP blocks")
 	payloadFile := fs.String("payloads", "", "engine API newPayload request `file` (a JSON array)")
 	dumpFile := fs.String("state-dump", "", "go-ethereum state dump `file` the final state must equal")
+	parallel := fs.Int("parallel", 0, "run blocks that come with their access list on the parallel executor with `n` workers (0: sequential)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *genesisFile == "" || (*chainFile == "") == (*payloadFile == "") || fs.NArg() != 0 {
-		return errors.New("usage: balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE]")
+		return errors.New("usage: balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE] [--parallel N]")
 	}
 	f, err := os.Open(*genesisFile)
 	if err != nil {
@@ -57,6 +58,9 @@ func replay(args []string, stdout, stderr io.Writer) error {
 	chain, err := exec.NewChain(g.Config, &gh, g.Alloc)
 	if err != nil {
 		return err
+	}
+	if *parallel > 0 {
+		chain.EnableParallel(*parallel, 0)
 	}
 	fmt.Fprintf(stdout, "genesis %s, %d blocks\n", gh.Hash(), len(blocks))
 	passed, failed := 0, 0
@@ -85,6 +89,10 @@ func replay(args []string, stdout, stderr io.Writer) error {
 		} else {
 			fmt.Fprintf(stdout, "final state: ok, equals %s\n", *dumpFile)
 		}
+	}
+	if *parallel > 0 {
+		st := chain.ParallelStats()
+		fmt.Fprintf(stdout, "parallel executor: %d blocks accepted, %d sent to the sequential run\n", st.Parallel, st.Sequential)
 	}
 	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
 	if failed > 0 {
