@@ -2,7 +2,7 @@ package exec
 
 import (
 	"fmt"
-	"runtime"
+	"time"
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/exec/evm"
@@ -62,7 +62,24 @@ type Result struct {
 	// nil before Amsterdam).
 	AccessList *bal.BlockAccessList
 
+	// Timings says where the block's time went.
+	Timings Timings
+
 	logCount uint // logs so far, for block-wide log indices
+}
+
+// Timings break a block's processing time down. Durations are wall-clock
+// time; on the parallel path StepsTotal adds up the steps' own durations
+// across workers (each transaction's includes recovering its sender), so
+// StepsTotal/Execution is the parallelism achieved, and LongestStep bounds
+// how fast the block can run. Sender recovery overlaps execution on both
+// paths.
+type Timings struct {
+	Execution   time.Duration // running the steps, up to the last one gathered
+	StepsTotal  time.Duration // sum of the steps' durations
+	LongestStep time.Duration // the slowest step (transaction or system group)
+	Root        time.Duration // the state root from the access list (parallel path, its own goroutine)
+	Total       time.Duration
 }
 
 // blockEnv is what every step of one block shares, read-only: the rules,
@@ -72,7 +89,6 @@ type blockEnv struct {
 	block     *types.Block
 	rules     evm.Rules
 	ctx       evm.BlockContext
-	senders   []types.Address
 	blockHash types.Hash
 	amsterdam bool
 	queues    []struct {
@@ -81,20 +97,15 @@ type blockEnv struct {
 	}
 }
 
-// newBlockEnv checks the fork, recovers the senders (in parallel) and
-// builds the block context.
+// newBlockEnv checks the fork and builds the block context.
 func newBlockEnv(cfg *Config, block *types.Block, getHash func(uint64) types.Hash) (*blockEnv, error) {
 	h := &block.Header
 	rules, err := cfg.Rules(h.Number, h.Time)
 	if err != nil {
 		return nil, err
 	}
-	senders, err := types.RecoverSenders(block.Transactions, uint256.NewInt(cfg.ChainID), runtime.GOMAXPROCS(0))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidTransaction, err)
-	}
 	env := &blockEnv{
-		cfg: cfg, block: block, rules: rules, senders: senders, blockHash: h.Hash(),
+		cfg: cfg, block: block, rules: rules, blockHash: h.Hash(),
 		amsterdam: cfg.IsAmsterdam(h.Time),
 		ctx: evm.BlockContext{
 			Coinbase:   h.Coinbase,

@@ -7,11 +7,13 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/exec/evm"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
+	"github.com/holiman/uint256"
 )
 
 // ParallelProcessor executes an Amsterdam block in parallel from its block
@@ -96,9 +98,10 @@ type ParallelStats struct {
 
 // parallelWorker is what one worker goroutine owns.
 type parallelWorker struct {
-	sdb   *state.StateDB
-	steps stepper // for the system-call groups
-	vm    *evm.EVM
+	sdb     *state.StateDB
+	steps   stepper // for the system-call groups
+	vm      *evm.EVM
+	chainID uint256.Int
 }
 
 // stepOut is one step's result, written by its worker and read by the
@@ -113,6 +116,7 @@ type stepOut struct {
 	frag     *bal.Fragment
 	changed  []changedAccount
 	reqs     [][]byte // post-execution: the queue contracts' requests
+	took     time.Duration
 }
 
 // changedAccount notes whether a step left an account deleted.
@@ -176,6 +180,7 @@ var errListDiffers = fmt.Errorf("%w: the rebuilt list differs from the supplied 
 // parallel is the parallel run. Any error it returns is speculative.
 func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, list *bal.BlockAccessList, pre state.Reader,
 	getHash func(uint64) types.Hash, merkleize Merkleizer) (*Result, types.Hash, error) {
+	start := time.Now()
 	env, err := newBlockEnv(pp.cfg, block, getHash)
 	if err != nil {
 		return nil, types.Hash{}, err
@@ -192,11 +197,14 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 		err     error
 	}
 	rootCh := make(chan rootResult, 1)
+	var rootTook time.Duration
 	go func() {
+		t0 := time.Now()
 		var r rootResult
 		if r.updates, r.err = state.BALUpdates(lk, pre); r.err == nil {
 			r.root, r.err = merkleize(r.updates)
 		}
+		rootTook = time.Since(t0)
 		rootCh <- r
 	}()
 	var rootRes rootResult
@@ -220,7 +228,9 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	defer cancel()
 	workers := min(pp.workers, steps)
 	for len(pp.ws) < workers {
-		pp.ws = append(pp.ws, &parallelWorker{sdb: state.New(nil), steps: newStepper()})
+		wk := &parallelWorker{sdb: state.New(nil), steps: newStepper()}
+		wk.chainID.SetUint64(pp.cfg.ChainID)
+		pp.ws = append(pp.ws, wk)
 	}
 	var (
 		next atomic.Int64
@@ -243,7 +253,9 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 				if j >= steps {
 					return
 				}
+				t0 := time.Now()
 				pp.runStep(ctx, wk, env, lk, pre, j, &outs[j])
+				outs[j].took = time.Since(t0)
 				close(outs[j].done)
 			}
 		}()
@@ -263,6 +275,11 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 		return nil, types.Hash{}, err
 	}
 	wg.Wait()
+	res.Timings.Execution = time.Since(start)
+	for j := range outs {
+		res.Timings.StepsTotal += outs[j].took
+		res.Timings.LongestStep = max(res.Timings.LongestStep, outs[j].took)
+	}
 	if err := res.finish(env, postReqs); err != nil {
 		return nil, types.Hash{}, err
 	}
@@ -280,12 +297,14 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	if err != nil {
 		return nil, types.Hash{}, err
 	}
+	res.Timings.Root = rootTook
 	root := rr.root
 	if len(res.Updates) != len(rr.updates) {
 		if root, err = merkleize(res.Updates); err != nil {
 			return nil, types.Hash{}, fmt.Errorf("%w: state root: %w", ErrState, err)
 		}
 	}
+	res.Timings.Total = time.Since(start)
 	return res, root, nil
 }
 
@@ -316,11 +335,16 @@ func (pp *ParallelProcessor) runStep(ctx context.Context, wk *parallelWorker, en
 	} else {
 		i := j - 1
 		tx := env.block.Transactions[i]
+		from, err := tx.Sender(&wk.chainID)
+		if err != nil {
+			out.err = fmt.Errorf("%w: tx %d: %w", ErrInvalidTransaction, i, err)
+			return
+		}
 		if err := checkTxType(&env.rules, tx.Type); err != nil {
 			out.err = fmt.Errorf("%w: tx %d: %w", ErrInvalidTransaction, i, err)
 			return
 		}
-		msg := evm.NewMessage(tx, env.senders[i], &env.block.Header.BaseFee)
+		msg := evm.NewMessage(tx, from, &env.block.Header.BaseFee)
 		wk.sdb.Reset(&view)
 		wk.sdb.SetAmsterdam(frag)
 		wk.vm.Reset(wk.sdb)

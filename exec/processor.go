@@ -2,6 +2,7 @@ package exec
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/exec/evm"
@@ -55,10 +56,13 @@ func warmPrecompiles(cfg *Config) {
 // use Validate for those. The pre-state is not modified: the changes are in
 // Result.Updates.
 func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(uint64) types.Hash) (*Result, error) {
+	start := time.Now()
 	env, err := newBlockEnv(p.cfg, block, getHash)
 	if err != nil {
 		return nil, err
 	}
+	senders := startSenders(block.Transactions, p.cfg.ChainID)
+	defer senders.close()
 	vm, err := evm.NewEVM(env.ctx, env.rules, evm.Config{Analyses: p.analyses})
 	if err != nil {
 		return nil, err
@@ -91,11 +95,17 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 	}
 	gp := evm.NewGasPool(block.Header.GasLimit)
 	for i, tx := range block.Transactions {
+		// As go-ethereum: the sender first (its signer rejects unknown
+		// types too), then the fork's transaction types.
+		from, err := senders.get(i)
+		if err != nil {
+			return nil, err
+		}
 		if err := checkTxType(&env.rules, tx.Type); err != nil {
 			return nil, fmt.Errorf("%w: tx %d: %w", ErrInvalidTransaction, i, err)
 		}
-		msg := evm.NewMessage(tx, env.senders[i], &block.Header.BaseFee)
-		err := step(uint32(i+1), func() error {
+		msg := evm.NewMessage(tx, from, &block.Header.BaseFee)
+		err = step(uint32(i+1), func() error {
 			s.begin()
 			vm.Reset(s.sdb)
 			out, err := evm.ApplyMessage(vm, &msg, gp)
@@ -132,5 +142,8 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 	if record {
 		res.AccessList = p.builder.Build()
 	}
+	res.Timings.Execution = time.Since(start)
+	res.Timings.StepsTotal = res.Timings.Execution
+	res.Timings.Total = res.Timings.Execution
 	return res, nil
 }
