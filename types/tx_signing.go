@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 
 	"github.com/balexec/balexec/internal/rlp"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 	"github.com/holiman/uint256"
 )
 
@@ -64,23 +62,15 @@ func RecoverAddress(hash Hash, r, s *uint256.Int, v byte) (Address, error) {
 	if !ValidateSignatureValues(v, r, s, false) {
 		return Address{}, ErrInvalidSig
 	}
-	var sig [65]byte
-	sig[0] = 27 + v // compact signature code for an uncompressed key
+	var sig [64]byte
 	rb, sb := r.Bytes32(), s.Bytes32()
-	copy(sig[1:33], rb[:])
-	copy(sig[33:65], sb[:])
-	pub, _, err := ecdsa.RecoverCompact(sig[:], hash[:])
-	if err != nil {
+	copy(sig[:32], rb[:])
+	copy(sig[32:], sb[:])
+	var pub [64]byte // X || Y
+	if err := recoverPubkey(&pub, &sig, v, &hash); err != nil {
 		return Address{}, fmt.Errorf("%w: %v", ErrInvalidSig, err)
 	}
-	var p secp256k1.JacobianPoint
-	pub.AsJacobian(&p)
-	e := getEncBuf()
-	e.b = append(e.b, make([]byte, 64)...) // no allocation: the slice does not escape
-	p.X.PutBytesUnchecked(e.b[:32])
-	p.Y.PutBytesUnchecked(e.b[32:64])
-	h := Keccak256One(e.b)
-	putEncBuf(e)
+	h := Keccak256One(pub[:])
 	var a Address
 	copy(a[:], h[12:])
 	return a, nil

@@ -3,8 +3,7 @@ package precompile
 import (
 	"crypto/sha256"
 
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+	"github.com/holiman/uint256"
 	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // RIPEMD-160 is consensus, not a choice.
 
 	"github.com/balexec/balexec/types"
@@ -31,23 +30,17 @@ func (ecrecover) Run(input []byte) ([]byte, error) {
 	if v := in[63]; v != 27 && v != 28 {
 		return nil, nil
 	}
-	// The compact form is recovery code (27 + recid, uncompressed key) || r || s;
-	// RecoverCompact rejects r or s outside [1, N-1] and points off the curve.
-	var sig [65]byte
-	sig[0] = in[63]
-	copy(sig[1:], in[64:128])
-	pub, _, err := ecdsa.RecoverCompact(sig[:], in[:32])
+	// RecoverAddress rejects r or s outside [1, N-1] and signatures of no
+	// point, and applies no low-s rule.
+	var r, s uint256.Int
+	r.SetBytes(in[64:96])
+	s.SetBytes(in[96:128])
+	addr, err := types.RecoverAddress(types.Hash(in[:32]), &r, &s, in[63]-27)
 	if err != nil {
 		return nil, nil
 	}
-	var xy [64]byte
-	var j secp256k1.JacobianPoint
-	pub.AsJacobian(&j)
-	j.X.PutBytesUnchecked(xy[:32])
-	j.Y.PutBytesUnchecked(xy[32:])
-	h := types.Keccak256One(xy[:])
 	out := make([]byte, 32)
-	copy(out[12:], h[12:])
+	copy(out[12:], addr[:])
 	return out, nil
 }
 
