@@ -17,6 +17,7 @@ var ripemd = types.Address{19: 0x03}
 type slotState struct {
 	original uint256.Int // value at the start of the transaction
 	current  uint256.Int
+	recorded bool // the read is in the block access list fragment
 }
 
 // object is one account as seen by the running transaction.
@@ -119,6 +120,10 @@ type StateDB struct {
 
 	objects map[types.Address]*object
 	free    []*object // recycled objects
+	// The most recently loaded object: most accesses in a row are to one
+	// account (a contract's own storage and balance), and this skips the map.
+	lastAddr types.Address
+	lastObj  *object
 
 	journal []entry
 	refund  uint64
@@ -154,6 +159,7 @@ func New(r Reader) *StateDB {
 func (s *StateDB) Reset(r Reader) {
 	s.reader = r
 	s.err = nil
+	s.lastObj = nil
 	for addr, o := range s.objects {
 		s.recycle(o)
 		delete(s.objects, addr)
@@ -249,7 +255,11 @@ func (s *StateDB) load(addr types.Address) *object {
 	if s.recording {
 		s.frag.Touch(addr)
 	}
+	if s.lastObj != nil && s.lastAddr == addr {
+		return s.lastObj
+	}
 	if o, ok := s.objects[addr]; ok {
+		s.lastAddr, s.lastObj = addr, o
 		return o
 	}
 	o := s.newObject(addr)
@@ -270,6 +280,7 @@ func (s *StateDB) load(addr types.Address) *object {
 	}
 	o.originExists, o.originNonce, o.originBalance, o.originCodeHash = ok, o.nonce, o.balance, o.codeHash
 	s.objects[addr] = o
+	s.lastAddr, s.lastObj = addr, o
 	return o
 }
 
@@ -489,16 +500,21 @@ func (s *StateDB) HasStorage(addr types.Address) bool {
 // of an existing account is a read for the block access list, as in
 // go-ethereum, where each goes through GetCommittedState.
 func (s *StateDB) slot(o *object, key uint256.Int) slotState {
+	if v, ok := o.storage[key]; ok {
+		if s.recording && !v.recorded {
+			s.frag.ReadSlot(o.addr, &key)
+			v.recorded = true
+			o.storage[key] = v
+		}
+		return v
+	}
 	if s.recording {
 		s.frag.ReadSlot(o.addr, &key)
-	}
-	if v, ok := o.storage[key]; ok {
-		return v
 	}
 	// NB: the reader is asked even when the storage root is empty: a reader
 	// over a block's accumulated writes or a block access list knows slots
 	// that the root at the start of the block does not.
-	var v slotState
+	v := slotState{recorded: s.recording}
 	val, err := s.reader.Storage(o.addr, key)
 	if err != nil {
 		s.setErr(fmt.Errorf("state: read storage %s slot %s: %w", o.addr, key.Hex(), err))
