@@ -42,6 +42,15 @@ func hiveChain(t *testing.T, stop uint64) (*exec.Chain, []types.NewPayloadReques
 	if err != nil {
 		t.Fatal(err)
 	}
+	importPayloads(t, chain, reqs, stop)
+	return chain, reqs
+}
+
+// importPayloads imports the payloads of blocks 1 to stop-1 into chain and
+// returns the results.
+func importPayloads(t *testing.T, chain *exec.Chain, reqs []types.NewPayloadRequest, stop uint64) []*exec.Result {
+	t.Helper()
+	var out []*exec.Result
 	for i := range reqs {
 		r := &reqs[i]
 		n := uint64(r.Payload.BlockNumber)
@@ -56,11 +65,13 @@ func hiveChain(t *testing.T, stop uint64) (*exec.Chain, []types.NewPayloadReques
 		if len(r.Payload.BlockAccessList) > 0 {
 			list = r.Payload.BlockAccessList
 		}
-		if _, err := chain.InsertWithAccessList(b, list); err != nil {
+		res, err := chain.InsertWithAccessList(b, list)
+		if err != nil {
 			t.Fatalf("block %d: %v", n, err)
 		}
+		out = append(out, res)
 	}
-	return chain, reqs
+	return out
 }
 
 // TestLyingAccessListRejected takes a real Amsterdam block and, for each way

@@ -10,33 +10,6 @@ import (
 	"github.com/balexec/balexec/types"
 )
 
-// importPayloads imports every payload of the hive chain into chain and
-// returns the results.
-func importPayloads(t *testing.T, chain *exec.Chain, reqs []types.NewPayloadRequest) []*exec.Result {
-	t.Helper()
-	var out []*exec.Result
-	for i := range reqs {
-		r := &reqs[i]
-		if r.Payload.BlockNumber == 0 {
-			continue
-		}
-		b, err := r.Block(trie.OrderedRoot)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var list []byte
-		if len(r.Payload.BlockAccessList) > 0 {
-			list = r.Payload.BlockAccessList
-		}
-		res, err := chain.InsertWithAccessList(b, list)
-		if err != nil {
-			t.Fatalf("block %d: %v", uint64(r.Payload.BlockNumber), err)
-		}
-		out = append(out, res)
-	}
-	return out
-}
-
 func newHiveChain(t *testing.T) (*exec.Chain, []types.NewPayloadRequest) {
 	t.Helper()
 	chain, reqs := hiveChain(t, 1) // genesis only
@@ -49,11 +22,11 @@ func newHiveChain(t *testing.T) (*exec.Chain, []types.NewPayloadRequest) {
 // field; no block may fall back to the sequential run.
 func TestParallelMatchesSequential(t *testing.T) {
 	seqChain, reqs := newHiveChain(t)
-	want := importPayloads(t, seqChain, reqs)
+	want := importPayloads(t, seqChain, reqs, ^uint64(0))
 	for _, workers := range []int{1, 2, 4} {
 		parChain, _ := newHiveChain(t)
 		parChain.EnableParallel(workers, 1)
-		got := importPayloads(t, parChain, reqs)
+		got := importPayloads(t, parChain, reqs, ^uint64(0))
 		for i := range want {
 			compareResults(t, i+1, want[i], got[i])
 		}
