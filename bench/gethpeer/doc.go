@@ -51,7 +51,57 @@
 // that `balexec blocktest` runs, with each Amsterdam block's access list in
 // the execution-spec-tests JSON form; the command cmd/gethpeer writes one.
 // [Chain.GethBlockChain], [Chain.InsertGeth] and [Chain.Balexec] set the two
-// sides up apart from the import, for timing them side by side.
+// sides up apart from the import.
+//
+// # Side-by-side timing
+//
+// A [Workload] is a genesis and blocks in wire form, each with its access
+// list: [TransfersWorkload] (value transfers, a fifth to new accounts),
+// [ERC20Workload] (token transfers on one contract: two balance slots read
+// and written, a fifth to new holders), both from distinct senders per
+// block, at up to [BulkParams].TxsPerBlock a block; [MixedWorkload] (the
+// generator above at its densest); and [HiveWorkload] (engine API payloads,
+// turned into blocks by go-ethereum's engine.ExecutableDataToBlock, which
+// attaches each access list as engine_newPayload does).
+//
+// [Workload.Prepare] sets up one of four importers ([Impl]) with the timer
+// off: go-ethereum's BlockChain.InsertChain with its sequential or its
+// BAL-parallel processor ([GethBenchConfig]: hash-keyed trie nodes, no
+// snapshot, no transaction index, an in-memory database), or balexec's
+// exec.Chain.InsertWithAccessList sequential or with EnableParallel. Every
+// run decodes its own blocks, so no sender or hash cached in a decoded
+// transaction carries over. [Run.Import] is what BenchmarkInsert times:
+// both sides then check the header, the body, the access list against the
+// header's hash and its rules, execute, rebuild the access list and compare
+// it, and check gas used, bloom, receipts root, requests hash and state
+// root.
+//
+// What still differs: go-ethereum commits the post-state to its trie
+// database and writes block, receipts and head markers to the key-value
+// store, balexec keeps trie nodes in a map; go-ethereum recovers the senders
+// of the whole batch in the background while the first blocks execute,
+// balexec block by block, overlapping execution; go-ethereum recovers them
+// with libsecp256k1 through cgo, balexec in pure Go unless built with the
+// libsecp256k1 tag; go-ethereum's sequential processor runs a speculative
+// prefetcher on another core; go-ethereum gets the access list decoded
+// (from the untimed decode), balexec decodes it during the import;
+// balexec's decoder computes transaction hashes during the untimed decode,
+// go-ethereum computes them during the import.
+//
+// # Scaling
+//
+// On both sides a block's transactions run on min(GOMAXPROCS, n) workers,
+// each on the parent state overlaid with the access list's changes below
+// its index, so no transaction waits for another; sender recovery is
+// parallel too, and the post-state root is computed from the list's final
+// values while the transactions run. What stays serial per block is the
+// in-order gather (gas in two dimensions, receipts, merging each
+// transaction's recorded accesses into the rebuilt list), the decoding,
+// hashing and validation of the list, the comparison of the rebuilt list,
+// and the account trie update. With more cores the parallel part shrinks as
+// 1/cores and the block time tends to that serial part (Amdahl); the two
+// cores of the machine these numbers come from show only the first step of
+// that curve.
 //
 // # Invariants
 //
@@ -71,5 +121,7 @@
 //
 // Generate, Compare and the fixture writer may run on many goroutines at
 // once on different chains. A Chain is read-only once generated, except
-// that tests corrupt copies of it on purpose.
+// that tests corrupt copies of it on purpose. A Workload is read-only once
+// built and may be prepared by many goroutines at once; a Run belongs to
+// one goroutine.
 package gethpeer
