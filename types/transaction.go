@@ -1,6 +1,8 @@
 package types
 
 import (
+	"sync/atomic"
+
 	"github.com/holiman/uint256"
 )
 
@@ -86,6 +88,16 @@ type Transaction struct {
 
 	hash   Hash
 	hashed bool
+
+	// sender caches the sender recovered (or supplied) for one chain id.
+	// NB: it makes Transaction unsafe to copy by value; use Copy.
+	sender atomic.Pointer[cachedSender]
+}
+
+// cachedSender is a sender and the chain id it was recovered for.
+type cachedSender struct {
+	chainID uint256.Int
+	from    Address
 }
 
 // IsTyped reports whether tx is an EIP-2718 typed transaction.
@@ -164,9 +176,26 @@ func (tx *Transaction) computeHash() Hash {
 	return h
 }
 
-// Seal computes and caches the transaction hash. Call it after building or
-// modifying a transaction and before sharing it between goroutines.
+// Seal computes and caches the transaction hash and forgets any cached
+// sender. Call it after building or modifying a transaction and before
+// sharing it between goroutines.
 func (tx *Transaction) Seal() {
 	tx.hash = tx.computeHash()
 	tx.hashed = true
+	tx.sender.Store(nil)
+}
+
+// Copy returns a copy of tx that shares no caches with it: its hash is
+// cached only if tx's was, and no sender is cached. Slices (data, access
+// list, blob hashes, authorizations) are shared; replace them rather than
+// modify them in place.
+func (tx *Transaction) Copy() *Transaction {
+	c := &Transaction{
+		Type: tx.Type, ChainID: tx.ChainID, Nonce: tx.Nonce, GasPrice: tx.GasPrice,
+		GasTipCap: tx.GasTipCap, GasFeeCap: tx.GasFeeCap, Gas: tx.Gas, To: tx.To,
+		IsCreate: tx.IsCreate, Value: tx.Value, Data: tx.Data, AccessList: tx.AccessList,
+		BlobFeeCap: tx.BlobFeeCap, BlobHashes: tx.BlobHashes, AuthList: tx.AuthList,
+		V: tx.V, R: tx.R, S: tx.S, hash: tx.hash, hashed: tx.hashed,
+	}
+	return c
 }

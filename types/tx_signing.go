@@ -76,7 +76,11 @@ func RecoverAddress(hash Hash, r, s *uint256.Int, v byte) (Address, error) {
 	return a, nil
 }
 
-// Sender recovers the address that signed tx on the chain chainID.
+// Sender returns the address that signed tx on the chain chainID: the
+// cached sender when one was recovered or supplied for that chain id, else
+// the one recovered from the signature now, which it caches (the first
+// recovery of a transaction costs about as much as executing a simple one;
+// later calls cost a load). Errors are not cached.
 //
 // A typed transaction's ChainID must equal chainID and its V must be 0 or 1.
 // A legacy transaction is either unprotected (v 27 or 28) or EIP-155
@@ -84,6 +88,27 @@ func RecoverAddress(hash Hash, r, s *uint256.Int, v byte) (Address, error) {
 // [1, n-1] and s <= n/2. Errors: ErrInvalidChainID, ErrInvalidSig,
 // ErrTxTypeNotSupported. Which types a fork accepts is the caller's check.
 func (tx *Transaction) Sender(chainID *uint256.Int) (Address, error) {
+	if c := tx.sender.Load(); c != nil && chainID != nil && c.chainID == *chainID {
+		return c.from, nil
+	}
+	from, err := tx.recoverSender(chainID)
+	if err == nil && chainID != nil {
+		tx.sender.Store(&cachedSender{chainID: *chainID, from: from})
+	}
+	return from, err
+}
+
+// SetSender caches from as tx's sender on the chain chainID, as an execution
+// client does with the sender it recovered when the transaction entered its
+// pool: Sender then returns it without recovery. The caller vouches for it:
+// a wrong sender makes execution wrong, exactly as a wrong signature check
+// would. It is safe to call concurrently with Sender.
+func (tx *Transaction) SetSender(chainID *uint256.Int, from Address) {
+	tx.sender.Store(&cachedSender{chainID: *chainID, from: from})
+}
+
+// recoverSender is Sender without the cache.
+func (tx *Transaction) recoverSender(chainID *uint256.Int) (Address, error) {
 	var (
 		recid byte
 		hash  Hash

@@ -242,7 +242,7 @@ func TestTxDecodeRejects(t *testing.T) {
 					t.Fatalf("error %q does not match %q", err, w)
 				}
 			}
-			if !reflect.DeepEqual(tx, types.Transaction{}) {
+			if !reflect.DeepEqual(&tx, &types.Transaction{}) {
 				t.Fatal("receiver not zeroed on error")
 			}
 		})
@@ -281,10 +281,10 @@ func TestSenderRejects(t *testing.T) {
 	n := *uint256.MustFromHex("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
 	from := keyAddress(testKey(0x11))
 	mod := func(tx *types.Transaction, f func(*types.Transaction)) *types.Transaction {
-		c := *tx
-		f(&c)
+		c := tx.Copy()
+		f(c)
 		c.Seal()
-		return &c
+		return c
 	}
 	dyn, legacy, prot := txs[3], txs[0], txs[1]
 	cases := []struct {
@@ -398,14 +398,15 @@ func TestRecoverSendersDeterministic(t *testing.T) {
 	// reported every time, with every worker count.
 	bad := append([]*types.Transaction(nil), txs...)
 	for _, i := range []int{31, 17, 9} {
-		c := *txs[i]
+		c := txs[i].Copy()
 		switch i {
 		case 9:
 			c.ChainID.SetUint64(5)
 		default:
 			c.V.SetUint64(7)
 		}
-		bad[i] = &c
+		c.Seal()
+		bad[i] = c
 	}
 	for _, w := range []int{1, 2, 3, 8} {
 		for range 5 {
@@ -491,9 +492,44 @@ func TestTxAllocs(t *testing.T) {
 		if a := testing.AllocsPerRun(100, func() { _ = tx.SigningHash(nil) }); a != 0 {
 			t.Errorf("type %d SigningHash allocates %v", tx.Type, a)
 		}
-		c := *tx
+		c := tx.Copy()
 		if a := testing.AllocsPerRun(100, func() { c.Seal() }); a != 0 {
 			t.Errorf("type %d Seal allocates %v", tx.Type, a)
 		}
+	}
+}
+
+// TestSenderCache checks that a recovered sender is cached per chain id, that
+// a supplied one is returned as is, that Seal and Copy forget it, and that an
+// error is not cached.
+func TestSenderCache(t *testing.T) {
+	one, two := uint256.NewInt(1), uint256.NewInt(2)
+	tx := sampleTxs(t, one)[3]
+	want := keyAddress(testKey(0x11))
+	if got, err := tx.Sender(one); err != nil || got != want {
+		t.Fatalf("Sender = %s, %v; want %s", got, err, want)
+	}
+	if a := testing.AllocsPerRun(100, func() { _, _ = tx.Sender(one) }); a != 0 {
+		t.Errorf("cached Sender allocates %v", a)
+	}
+	if _, err := tx.Sender(two); !errors.Is(err, types.ErrInvalidChainID) {
+		t.Fatalf("Sender on another chain: %v, want ErrInvalidChainID", err)
+	}
+	var other types.Address
+	other[0] = 0xaa
+	tx.SetSender(one, other)
+	if got, err := tx.Sender(one); err != nil || got != other {
+		t.Fatalf("after SetSender: %s, %v; want %s", got, err, other)
+	}
+	c := tx.Copy()
+	if got, err := c.Sender(one); err != nil || got != want {
+		t.Fatalf("copy: %s, %v; want the recovered %s", got, err, want)
+	}
+	if c.Hash() != tx.Hash() {
+		t.Fatal("copy has another hash")
+	}
+	tx.Seal()
+	if got, err := tx.Sender(one); err != nil || got != want {
+		t.Fatalf("after Seal: %s, %v; want the recovered %s", got, err, want)
 	}
 }
