@@ -61,6 +61,11 @@ type Result struct {
 	// AccessList is the block access list built from execution (EIP-7928;
 	// nil before Amsterdam).
 	AccessList *bal.BlockAccessList
+	// Root is the post-state root and Nodes the trie nodes it needs that the
+	// parent state lacks, when the processor merkleized the updates
+	// (ParallelProcessor.Process, Chain); zero after Processor.Process.
+	Root  types.Hash
+	Nodes trie.NodeSet
 
 	// Timings says where the block's time went.
 	Timings Timings
@@ -69,16 +74,29 @@ type Result struct {
 }
 
 // Timings break a block's processing time down. Durations are wall-clock
-// time; on the parallel path StepsTotal adds up the steps' own durations
-// across workers (each transaction's includes recovering its sender), so
-// StepsTotal/Execution is the parallelism achieved, and LongestStep bounds
-// how fast the block can run. Sender recovery overlaps execution on both
-// paths.
+// time. On the parallel path the steps run on Workers goroutines: Steps
+// holds each step's own duration in block access index order (index 0, the
+// transactions, n+1), StepsTotal their sum, so StepsTotal/Execution is the
+// parallelism achieved and LongestStep bounds how fast the block can run;
+// Senders is the part of StepsTotal spent recovering senders the
+// transactions did not carry. Gather is the in-order gather's own work
+// (overlapping the steps), Finish the serial part after the last step
+// (requests, the list comparison, waiting for the root: RootWait), Root the
+// root goroutine's own time. On the sequential path Execution covers the
+// steps (sender recovery overlaps them on other goroutines) and Root the
+// merkleization after them, when the caller merkleized.
 type Timings struct {
+	ListCheck   time.Duration // decoding, hashing and validating a supplied list (Chain)
 	Execution   time.Duration // running the steps, up to the last one gathered
+	Steps       []time.Duration
 	StepsTotal  time.Duration // sum of the steps' durations
 	LongestStep time.Duration // the slowest step (transaction or system group)
-	Root        time.Duration // the state root from the access list (parallel path, its own goroutine)
+	Senders     time.Duration // of StepsTotal, sender recovery
+	Gather      time.Duration
+	Finish      time.Duration
+	Root        time.Duration // the state root: its own goroutine (parallel), after execution (sequential)
+	RootWait    time.Duration // of Finish, waiting for the root
+	Workers     int           // goroutines that ran the steps (1 on the sequential path)
 	Total       time.Duration
 }
 
@@ -308,9 +326,9 @@ func (res *Result) addReceipt(r *types.Receipt) {
 	res.Receipts = append(res.Receipts, r)
 }
 
-// finish completes a result once all receipts are in: the requests (deposit
-// logs first, then the queue contracts' requests) and the receipts root.
-func (res *Result) finish(env *blockEnv, queueReqs [][]byte) error {
+// finishRequests completes a result's requests once all receipts are in:
+// the deposit logs first, then the queue contracts' requests.
+func (res *Result) finishRequests(env *blockEnv, queueReqs [][]byte) error {
 	if env.rules.IsPrague {
 		res.Requests = [][]byte{}
 		if err := res.depositRequests(env.cfg.DepositContractAddress); err != nil {
@@ -318,10 +336,14 @@ func (res *Result) finish(env *blockEnv, queueReqs [][]byte) error {
 		}
 		res.Requests = append(res.Requests, queueReqs...)
 	}
+	return nil
+}
+
+// receiptsRoot computes the receipts root from all receipts.
+func (res *Result) receiptsRoot() {
 	res.ReceiptsRoot = trie.OrderedRoot(len(res.Receipts), func(i int, dst []byte) []byte {
 		return res.Receipts[i].AppendConsensus(dst)
 	})
-	return nil
 }
 
 // depositRequests parses the EIP-6110 deposit events of the deposit contract

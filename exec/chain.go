@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/cache"
@@ -60,7 +61,7 @@ func (c *Chain) ParallelStats() ParallelStats {
 	if c.par == nil {
 		return ParallelStats{}
 	}
-	return c.par.Stats
+	return c.par.Stats()
 }
 
 // NewChain returns a chain holding the genesis block with header genesis and
@@ -154,48 +155,44 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 	if err := ValidateBody(c.cfg, block); err != nil {
 		return nil, fmt.Errorf("block %d: %w", h.Number, err)
 	}
-	var list *bal.BlockAccessList
+	var (
+		list      *bal.BlockAccessList
+		listCheck time.Duration
+	)
 	if raw != nil {
+		t0 := time.Now()
 		var err error
-		if list, err = checkSuppliedAccessList(c.cfg, h, len(block.Transactions), raw); err != nil {
+		if list, err = CheckAccessList(c.cfg, h, len(block.Transactions), raw); err != nil {
 			return nil, fmt.Errorf("block %d: %w", h.Number, err)
 		}
+		listCheck = time.Since(t0)
 	}
 	pre, err := c.stateCache(parent.Root)
 	if err != nil {
 		return nil, fmt.Errorf("block %d: parent state: %w", h.Number, err)
 	}
-	var (
-		res   *Result
-		root  types.Hash
-		nodes trie.NodeSet
-	)
-	merkleize := func(updates []state.AccountUpdate) (r types.Hash, err error) {
-		r, nodes, err = trie.UpdateState(parent.Root, c.store, updates)
-		return r, err
+	merkleize := func(ctx context.Context, updates []state.AccountUpdate) (types.Hash, trie.NodeSet, error) {
+		return trie.UpdateStateContext(ctx, parent.Root, c.store, updates)
 	}
+	var res *Result
 	if list != nil && c.par != nil && len(block.Transactions) >= c.minPar {
-		// Prefetch what the list names while the block executes.
-		ctx, cancel := context.WithCancel(context.Background())
-		warmed := make(chan struct{})
-		go func() {
-			defer close(warmed)
-			_ = pre.Warm(ctx, list) // a failed load is retried by its reader
-		}()
-		res, root, err = c.par.Process(ctx, block, list, pre, c.hashGetter(parent), merkleize)
-		cancel()
-		<-warmed
-		if err != nil {
+		if res, err = c.par.Process(context.Background(), block, list, pre, c.hashGetter(parent), merkleize); err != nil {
 			return nil, fmt.Errorf("block %d: %w", h.Number, err)
 		}
 	} else {
 		if res, err = c.proc.Process(block, pre, c.hashGetter(parent)); err != nil {
 			return nil, fmt.Errorf("block %d: %w", h.Number, err)
 		}
-		if root, err = merkleize(res.Updates); err != nil {
+		t0 := time.Now()
+		if res.Root, res.Nodes, err = merkleize(context.Background(), res.Updates); err != nil {
 			return nil, fmt.Errorf("block %d: state root: %w", h.Number, err)
 		}
+		res.Timings.Root = time.Since(t0)
+		res.Timings.Total += res.Timings.Root
 	}
+	res.Timings.ListCheck = listCheck
+	res.Timings.Total += listCheck
+	root, nodes := res.Root, res.Nodes
 	if err := Validate(h, res, root); err != nil {
 		return nil, fmt.Errorf("block %d: %w", h.Number, err)
 	}
@@ -253,10 +250,15 @@ func (c *Chain) hashGetter(parent *types.Header) func(uint64) types.Hash {
 	}
 }
 
-// checkSuppliedAccessList decodes and checks a block access list that came
-// with a block: Amsterdam only, strict decoding, the header's hash, and the
-// rules of bal.Validate.
-func checkSuppliedAccessList(cfg *Config, h *types.Header, txCount int, raw []byte) (*bal.BlockAccessList, error) {
+// CheckAccessList decodes and checks the block access list that came with a
+// block (the engine API's blockAccessList, a fixture's sidecar) before
+// execution, as go-ethereum's body validation does: Amsterdam only
+// (ErrBALBeforeAmsterdam), strict decoding and the rules of bal.Validate
+// for the header's gas limit and txCount transactions (ErrInvalidBAL), and
+// the header's block access list hash (ErrBALHashMismatch). A list that
+// passes is the one the header commits to; executing the block then decides
+// whether it is true.
+func CheckAccessList(cfg *Config, h *types.Header, txCount int, raw []byte) (*bal.BlockAccessList, error) {
 	if !cfg.IsAmsterdam(h.Time) {
 		return nil, ErrBALBeforeAmsterdam
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/exec/evm"
 	"github.com/balexec/balexec/state"
+	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -26,24 +27,41 @@ import (
 // The list tells every step (the pre-execution system calls at index 0,
 // transaction i at index i+1, post-execution at n+1) the state it starts
 // from: the pre-state plus the list's changes below its index (state.BALView).
-// So the steps do not wait for each other:
+// So the steps do not wait for each other. Process runs, all at once:
 //
-//  1. A goroutine derives the post-state from the list's final values
-//     (state.BALUpdates) and hands it to the caller's merkleizer while the
-//     block executes.
-//  2. min(workers, steps) goroutines take steps from an atomic cursor. Each
-//     owns an EVM and a journaled state, runs the step on the view at its
-//     index, records its fragment and checks it against the list at that
-//     index (bal.Lookup.CheckFragment) at once: a mismatch is kept as the
-//     step's deferred error.
-//  3. The calling goroutine gathers the steps in block order as they finish:
-//     gas admission and charging in two dimensions (EIP-8037), receipts with
-//     cumulative gas and block-wide log indices, fragments merged into the
-//     rebuilt list, and the errors.
-//  4. The rebuilt list must equal the supplied one; the root goroutine is
-//     joined, and an existing empty account that execution deleted under
-//     EIP-161 without the list showing any change is deleted in the
-//     post-state too (the list cannot express it), recomputing the root.
+//  1. the warmer, when the pre-state can prefetch (a cache.Cache): it reads
+//     everything the list names into the cache, on goroutines of its own;
+//  2. the root: a goroutine derives the post-state from the list's final
+//     values (state.BALUpdates) and hands it to the caller's merkleizer,
+//     which returns the root and the trie nodes it created;
+//  3. the steps: min(workers, steps) goroutines take them in schedule order
+//     from an atomic cursor. Each worker owns an EVM and a journaled state,
+//     kept from block to block; it runs the step on the view at its index,
+//     recovering the transaction's sender there if the transaction does not
+//     carry it, records the step's fragment and checks it against the list at
+//     that index (bal.Lookup.CheckFragment) at once: a mismatch is the
+//     step's deferred error;
+//  4. the gather, on the calling goroutine, in block order as the steps
+//     finish: gas admission and charging in two dimensions (EIP-8037),
+//     receipts with cumulative gas and block-wide log indices, the receipts
+//     trie (streamed, trie.OrderedStream), fragments merged into the
+//     rebuilt list.
+//
+// Then the rebuilt list must equal the supplied one, the root goroutine is
+// joined, and an existing empty account that execution deleted under EIP-161
+// without the list showing any change is deleted in the post-state too (the
+// list cannot express it), which merkleizes again in that rare case.
+//
+// # Schedule
+//
+// The steps are handed out as: index 0, then n+1 (neither depends on
+// anything, and the gather needs index 0 first), then the heavy
+// transactions, largest gas limit first, then the others in block order. A
+// transaction is heavy when its gas limit (capped at evm.MaxTxGas) exceeds
+// 1/(8·workers) of the block's summed limits: one that could, started late,
+// end after every other worker is idle. Heavy ones first keep them off the
+// tail; the rest in block order keep the in-order gather close behind the
+// workers, so that little of its work is left when the last step ends.
 //
 // # Why the result is the sequential one
 //
@@ -54,7 +72,7 @@ import (
 // and supplied lists then also covers the reads, and the post-state derived
 // from the list is the true one.
 //
-// # Errors
+// # Errors, and the cost of a lie
 //
 // Any failure of the parallel run (an invalid transaction, gas admission, a
 // step disagreeing with the list, a rebuilt list that differs) is only
@@ -64,9 +82,16 @@ import (
 // replace the consensus verdict with an error of its own. Within the gather
 // the lowest failing index stops the run first, and at one index gas
 // admission is checked before a transaction error, which is checked before a
-// mismatch with the list. Every goroutine (workers, root) is joined on every
-// path, success, error and cancellation alike; an abort cancels the running
-// EVMs.
+// mismatch with the list.
+//
+// The first sign of a lie ends the speculative run at once: the workers'
+// EVMs are cancelled, the root's merkleizer and the warmer are cancelled,
+// and every goroutine (workers, root, warmer) is joined before the
+// sequential run starts, so a lie costs about the honest part of the block
+// plus the sequential verdict, however much the list claims (an account the
+// list names that no step touched is seen when the last step is gathered).
+// Every goroutine has one join path, taken on success, error and
+// cancellation alike.
 //
 // # Rejected simpler designs
 //
@@ -74,10 +99,11 @@ import (
 // their effects), and the gather does not re-execute anything: a wrong list
 // makes some step record something else, which CheckFragment or, at the
 // latest, the comparison of the rebuilt list catches. A shared journaled
-// state guarded by locks would serialise the workers.
+// state guarded by locks would serialise the workers. Handing every step out
+// heaviest first would leave the whole gather for the end.
 //
 // A ParallelProcessor belongs to one goroutine and is reused from block to
-// block; its workers' states and EVM frames are kept between blocks.
+// block; its workers' states, EVMs and frames are kept between blocks.
 type ParallelProcessor struct {
 	cfg      *Config
 	analyses evm.AnalysisCache
@@ -85,9 +111,13 @@ type ParallelProcessor struct {
 	ws       []*parallelWorker
 	frags    sync.Pool
 	seq      *Processor // the verdict on a speculative failure
+	stats    ParallelStats
 
-	// Stats counts what the processor did, for tests and benchmarks.
-	Stats ParallelStats
+	// Reused from block to block.
+	outs     []stepOut
+	order    []int32
+	receipts trie.OrderedStream
+	enc      []byte
 }
 
 // ParallelStats counts blocks by outcome.
@@ -96,7 +126,7 @@ type ParallelStats struct {
 	Sequential int // blocks executed again sequentially after a speculative failure
 }
 
-// parallelWorker is what one worker goroutine owns.
+// parallelWorker is what one worker goroutine owns, kept across blocks.
 type parallelWorker struct {
 	sdb     *state.StateDB
 	steps   stepper // for the system-call groups
@@ -105,9 +135,9 @@ type parallelWorker struct {
 }
 
 // stepOut is one step's result, written by its worker and read by the
-// gather after done is closed.
+// gather once done is set.
 type stepOut struct {
-	done     chan struct{}
+	done     atomic.Bool
 	err      error // the step cannot be applied (invalid transaction, state failure)
 	listErr  error // the step disagrees with the list
 	receipt  *types.Receipt
@@ -117,6 +147,7 @@ type stepOut struct {
 	changed  []changedAccount
 	reqs     [][]byte // post-execution: the queue contracts' requests
 	took     time.Duration
+	sender   time.Duration // of took, recovering the sender
 }
 
 // changedAccount notes whether a step left an account deleted.
@@ -140,127 +171,142 @@ func NewParallelProcessor(cfg *Config, analyses evm.AnalysisCache, workers int) 
 	return pp
 }
 
-// Merkleizer computes the state root of the block's post-state from its
-// account updates (sorted by address). The parallel processor runs it on a
-// goroutine of its own while the block executes.
-type Merkleizer func(updates []state.AccountUpdate) (types.Hash, error)
+// Stats returns how many blocks the processor ran in parallel and how many
+// it executed again sequentially after a speculative failure.
+func (pp *ParallelProcessor) Stats() ParallelStats { return pp.stats }
+
+// Merkleizer computes the state root of a block's post-state from its
+// account updates (sorted by address) and returns it with the trie nodes it
+// created. The parallel processor runs it on a goroutine of its own while
+// the block executes and cancels ctx when nobody needs the root any more;
+// it should then stop early (trie.UpdateStateContext does).
+type Merkleizer func(ctx context.Context, updates []state.AccountUpdate) (types.Hash, trie.NodeSet, error)
+
+// Warmer is implemented by pre-states that can prefetch what a block access
+// list names (cache.Cache). Warm must return once ctx is done.
+type Warmer interface {
+	Warm(ctx context.Context, list *bal.BlockAccessList) error
+}
 
 // Process executes block, whose access list is list, on the pre-state pre.
 // The list must have been decoded, checked against the header's hash and
-// validated (Chain.InsertWithAccessList does this). merkleize computes the
-// post-state root; Process returns it with the result. pre must be safe for
-// concurrent use (put a cache.Cache in front of a slow reader). The result
-// and error are those of Processor.Process; validate the result with
-// Validate.
+// validated (CheckAccessList does this). merkleize computes the post-state
+// root; Process returns it with its nodes in Result.Root and Result.Nodes.
+// pre must be safe for concurrent use (put a cache.Cache in front of a slow
+// reader); when it is a Warmer, Process prefetches the list into it while
+// the block executes. The result and error are those of Processor.Process;
+// validate the result with Validate.
 func (pp *ParallelProcessor) Process(ctx context.Context, block *types.Block, list *bal.BlockAccessList, pre state.Reader,
-	getHash func(uint64) types.Hash, merkleize Merkleizer) (*Result, types.Hash, error) {
-	res, root, err := pp.parallel(ctx, block, list, pre, getHash, merkleize)
+	getHash func(uint64) types.Hash, merkleize Merkleizer) (*Result, error) {
+	res, err := pp.parallel(ctx, block, list, pre, getHash, merkleize)
 	if err == nil {
-		pp.Stats.Parallel++
-		return res, root, nil
+		pp.stats.Parallel++
+		return res, nil
 	}
 	if ctx.Err() != nil {
-		return nil, types.Hash{}, ctx.Err()
+		return nil, ctx.Err()
 	}
 	// The parallel run failed: the sequential run decides.
-	pp.Stats.Sequential++
+	pp.stats.Sequential++
+	start := time.Now()
 	if res, err = pp.seq.Process(block, pre, getHash); err != nil {
-		return nil, types.Hash{}, err
+		return nil, err
 	}
-	if root, err = merkleize(res.Updates); err != nil {
-		return nil, types.Hash{}, fmt.Errorf("%w: state root: %w", ErrState, err)
+	t0 := time.Now()
+	if res.Root, res.Nodes, err = merkleize(ctx, res.Updates); err != nil {
+		return nil, fmt.Errorf("%w: state root: %w", ErrState, err)
 	}
-	return res, root, nil
+	res.Timings.Root = time.Since(t0)
+	res.Timings.Total = time.Since(start)
+	return res, nil
 }
 
 // errListDiffers reports a rebuilt access list that differs from the
 // supplied one; it only sends the block to the sequential run.
 var errListDiffers = fmt.Errorf("%w: the rebuilt list differs from the supplied one", ErrBALHashMismatch)
 
-// parallel is the parallel run. Any error it returns is speculative.
+// rootResult is what the root goroutine hands back.
+type rootResult struct {
+	updates []state.AccountUpdate
+	root    types.Hash
+	nodes   trie.NodeSet
+	err     error
+	took    time.Duration
+}
+
+// parallel is the parallel run. Any error it returns is speculative. Every
+// goroutine it starts has returned when it returns.
 func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, list *bal.BlockAccessList, pre state.Reader,
-	getHash func(uint64) types.Hash, merkleize Merkleizer) (*Result, types.Hash, error) {
+	getHash func(uint64) types.Hash, merkleize Merkleizer) (*Result, error) {
 	start := time.Now()
 	env, err := newBlockEnv(pp.cfg, block, getHash)
 	if err != nil {
-		return nil, types.Hash{}, err
+		return nil, err
 	}
 	if !env.amsterdam {
-		return nil, types.Hash{}, fmt.Errorf("%w: a block before Amsterdam has no access list", ErrBALBeforeAmsterdam)
+		return nil, fmt.Errorf("%w: a block before Amsterdam has no access list", ErrBALBeforeAmsterdam)
 	}
 	lk := bal.NewLookup(list)
+	ctx, cancel := context.WithCancel(ctx)
+	var bg sync.WaitGroup // the warmer and the root
+	defer func() {
+		cancel()
+		bg.Wait()
+	}()
 
-	// 1. The post-state root, from the list, concurrently.
-	type rootResult struct {
-		updates []state.AccountUpdate
-		root    types.Hash
-		err     error
+	// 1. The warmer.
+	if w, ok := pre.(Warmer); ok {
+		bg.Go(func() { _ = w.Warm(ctx, list) }) // a failed load is retried by its reader
 	}
+
+	// 2. The post-state root, from the list.
 	rootCh := make(chan rootResult, 1)
-	var rootTook time.Duration
-	go func() {
+	bg.Go(func() {
 		t0 := time.Now()
 		var r rootResult
 		if r.updates, r.err = state.BALUpdates(lk, pre); r.err == nil {
-			r.root, r.err = merkleize(r.updates)
+			r.root, r.nodes, r.err = merkleize(ctx, r.updates)
 		}
-		rootTook = time.Since(t0)
+		r.took = time.Since(t0)
 		rootCh <- r
-	}()
-	var rootRes rootResult
-	rootJoined := false
-	joinRoot := func() rootResult {
-		if !rootJoined {
-			rootRes, rootJoined = <-rootCh, true
-		}
-		return rootRes
-	}
-	defer joinRoot()
+	})
 
-	// 2. The steps, on the workers.
+	// 3. The steps, on the workers.
 	n := len(block.Transactions)
 	steps := n + 2
-	outs := make([]stepOut, steps)
-	for i := range outs {
-		outs[i].done = make(chan struct{})
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	outs := pp.resetOuts(steps)
+	order := pp.schedule(block.Transactions)
 	workers := min(pp.workers, steps)
-	for len(pp.ws) < workers {
-		wk := &parallelWorker{sdb: state.New(nil), steps: newStepper()}
-		wk.chainID.SetUint64(pp.cfg.ChainID)
-		pp.ws = append(pp.ws, wk)
+	if err := pp.prepareWorkers(workers, env); err != nil {
+		return nil, err
 	}
 	var (
 		next atomic.Int64
+		wake = make(chan struct{}, 1)
 		wg   sync.WaitGroup
 	)
 	for w := range workers {
 		wk := pp.ws[w]
-		vm, err := evm.NewEVM(env.ctx, env.rules, evm.Config{Analyses: pp.analyses})
-		if err != nil {
-			cancel()
-			wg.Wait()
-			return nil, types.Hash{}, err
-		}
-		wk.vm = vm
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for ctx.Err() == nil {
-				j := int(next.Add(1)) - 1
-				if j >= steps {
+				p := int(next.Add(1)) - 1
+				if p >= steps {
 					return
 				}
+				j := int(order[p])
+				out := &outs[j]
 				t0 := time.Now()
-				pp.runStep(ctx, wk, env, lk, pre, j, &outs[j])
-				outs[j].took = time.Since(t0)
-				close(outs[j].done)
+				pp.runStep(ctx, wk, env, lk, pre, j, out)
+				out.took = time.Since(t0)
+				out.done.Store(true)
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
 			}
-		}()
+		})
 	}
-	abort := func() {
+	stopWorkers := func() {
 		cancel()
 		for _, wk := range pp.ws[:workers] {
 			wk.vm.Cancel()
@@ -268,44 +314,146 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 		wg.Wait()
 	}
 
-	// 3. The gather, in block order.
-	res, postReqs, deleted, err := pp.gather(ctx, env, lk, outs)
+	// 4. The gather, in block order.
+	res, postReqs, deleted, gatherTook, err := pp.gather(ctx, env, outs, wake)
 	if err != nil {
-		abort()
-		return nil, types.Hash{}, err
+		stopWorkers()
+		pp.releaseFrags(outs)
+		return nil, err
 	}
 	wg.Wait()
-	res.Timings.Execution = time.Since(start)
+	finishStart := time.Now()
+	res.Timings.Execution = finishStart.Sub(start)
+	res.Timings.Gather = gatherTook
+	res.Timings.Steps = make([]time.Duration, steps)
 	for j := range outs {
-		res.Timings.StepsTotal += outs[j].took
-		res.Timings.LongestStep = max(res.Timings.LongestStep, outs[j].took)
+		d := outs[j].took
+		res.Timings.Steps[j] = d
+		res.Timings.StepsTotal += d
+		res.Timings.Senders += outs[j].sender
+		res.Timings.LongestStep = max(res.Timings.LongestStep, d)
 	}
-	if err := res.finish(env, postReqs); err != nil {
-		return nil, types.Hash{}, err
+	res.Timings.Workers = workers
+	if err := res.finishRequests(env, postReqs); err != nil {
+		return nil, err
 	}
+	res.ReceiptsRoot = pp.receipts.Root()
 
-	// 4. The rebuilt list against the supplied one, then the root.
+	// 5. The rebuilt list against the supplied one, then the root.
 	if !bal.Equal(res.AccessList, list) {
-		return nil, types.Hash{}, errListDiffers
+		return nil, errListDiffers
 	}
 	res.AccessList = list
-	rr := joinRoot()
+	waitStart := time.Now()
+	rr := <-rootCh
+	res.Timings.RootWait = time.Since(waitStart)
+	res.Timings.Root = rr.took
 	if rr.err != nil {
-		return nil, types.Hash{}, fmt.Errorf("%w: state root from the access list: %w", ErrState, rr.err)
+		return nil, fmt.Errorf("%w: state root from the access list: %w", ErrState, rr.err)
 	}
 	res.Updates, err = addTouchDeletions(rr.updates, deleted, pre)
 	if err != nil {
-		return nil, types.Hash{}, err
+		return nil, err
 	}
-	res.Timings.Root = rootTook
-	root := rr.root
+	res.Root, res.Nodes = rr.root, rr.nodes
 	if len(res.Updates) != len(rr.updates) {
-		if root, err = merkleize(res.Updates); err != nil {
-			return nil, types.Hash{}, fmt.Errorf("%w: state root: %w", ErrState, err)
+		t0 := time.Now()
+		if res.Root, res.Nodes, err = merkleize(ctx, res.Updates); err != nil {
+			return nil, fmt.Errorf("%w: state root: %w", ErrState, err)
+		}
+		res.Timings.Root += time.Since(t0)
+		res.Timings.RootWait += time.Since(t0)
+	}
+	res.Timings.Finish = time.Since(finishStart)
+	res.Timings.Total = time.Since(start)
+	return res, nil
+}
+
+// resetOuts returns the step outputs for a block of steps steps, reusing
+// the previous block's.
+func (pp *ParallelProcessor) resetOuts(steps int) []stepOut {
+	if cap(pp.outs) < steps {
+		pp.outs = make([]stepOut, steps)
+	}
+	outs := pp.outs[:steps]
+	for i := range outs {
+		o := &outs[i]
+		o.done.Store(false)
+		o.err, o.listErr, o.receipt, o.frag, o.reqs = nil, nil, nil, nil, nil
+		o.execGas, o.stateGas, o.took, o.sender = 0, 0, 0, 0
+		o.changed = o.changed[:0]
+	}
+	return outs
+}
+
+// releaseFrags returns the fragments the gather did not consume to the pool.
+// The workers must have stopped.
+func (pp *ParallelProcessor) releaseFrags(outs []stepOut) {
+	for i := range outs {
+		if f := outs[i].frag; f != nil {
+			pp.frags.Put(f)
+			outs[i].frag = nil
 		}
 	}
-	res.Timings.Total = time.Since(start)
-	return res, root, nil
+}
+
+// schedule returns the order in which the steps of a block with txs are
+// handed out (see the type's doc): 0, n+1, the heavy transactions by gas
+// limit descending, then the others in block order.
+func (pp *ParallelProcessor) schedule(txs []*types.Transaction) []int32 {
+	n := len(txs)
+	order := slices.Grow(pp.order[:0], n+2)
+	order = append(order, 0, int32(n+1))
+	var total uint64
+	for _, tx := range txs {
+		total += min(tx.Gas, evm.MaxTxGas)
+	}
+	heavy := func(tx *types.Transaction) bool {
+		return min(tx.Gas, evm.MaxTxGas)*8*uint64(pp.workers) > total
+	}
+	first := len(order)
+	for i, tx := range txs {
+		if heavy(tx) {
+			order = append(order, int32(i+1))
+		}
+	}
+	slices.SortStableFunc(order[first:], func(a, b int32) int {
+		ga, gb := min(txs[a-1].Gas, evm.MaxTxGas), min(txs[b-1].Gas, evm.MaxTxGas)
+		switch {
+		case ga > gb:
+			return -1
+		case ga < gb:
+			return 1
+		}
+		return 0
+	})
+	for i, tx := range txs {
+		if !heavy(tx) {
+			order = append(order, int32(i+1))
+		}
+	}
+	pp.order = order
+	return order
+}
+
+// prepareWorkers makes sure the first count workers exist and are set up
+// for the block: each keeps its EVM from block to block, reconfigured here.
+func (pp *ParallelProcessor) prepareWorkers(count int, env *blockEnv) error {
+	for len(pp.ws) < count {
+		vm, err := evm.NewEVM(env.ctx, env.rules, evm.Config{Analyses: pp.analyses})
+		if err != nil {
+			return err
+		}
+		wk := &parallelWorker{sdb: state.New(nil), steps: newStepper(), vm: vm}
+		wk.chainID.SetUint64(pp.cfg.ChainID)
+		pp.ws = append(pp.ws, wk)
+	}
+	for _, wk := range pp.ws[:count] {
+		if err := wk.vm.Configure(env.ctx, env.rules); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // runStep executes step j: the pre-execution group (j = 0), transaction j-1,
@@ -335,7 +483,9 @@ func (pp *ParallelProcessor) runStep(ctx context.Context, wk *parallelWorker, en
 	} else {
 		i := j - 1
 		tx := env.block.Transactions[i]
+		t0 := time.Now()
 		from, err := tx.Sender(&wk.chainID)
+		out.sender = time.Since(t0)
 		if err != nil {
 			out.err = fmt.Errorf("%w: tx %d: %w", ErrInvalidTransaction, i, err)
 			return
@@ -373,59 +523,84 @@ func (pp *ParallelProcessor) runStep(ctx context.Context, wk *parallelWorker, en
 	}
 }
 
-// gather consumes the steps in block order while the workers run. It
-// returns the result so far (receipts, gas, rebuilt list), the
-// post-execution requests, and the accounts execution left deleted.
-func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, lk *bal.Lookup, outs []stepOut) (*Result, [][]byte, map[types.Address]bool, error) {
+// gather consumes the steps in block order while the workers run, waiting
+// on wake for the next one to finish. It returns the result so far
+// (receipts, gas, the receipts trie in pp.receipts, the rebuilt list), the
+// post-execution requests, the accounts execution left deleted, and the
+// time it spent working (not waiting).
+func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []stepOut, wake <-chan struct{}) (*Result, [][]byte, map[types.Address]bool, time.Duration, error) {
 	n := len(env.block.Transactions)
 	res := &Result{Receipts: make([]*types.Receipt, 0, n)}
 	gp := evm.NewGasPool(env.ctx.GasLimit)
+	pp.receipts.Reset(n)
 	var (
 		builder  bal.Builder
 		postReqs [][]byte
-		deleted  = make(map[types.Address]bool)
+		deleted  map[types.Address]bool // only accounts deleted at some step
+		busy     time.Duration
 	)
+	fail := func(err error) (*Result, [][]byte, map[types.Address]bool, time.Duration, error) {
+		return nil, nil, nil, busy, err
+	}
 	for j := range outs {
 		out := &outs[j]
-		select {
-		case <-out.done:
-		case <-ctx.Done():
-			return nil, nil, nil, ctx.Err()
+		for !out.done.Load() {
+			select {
+			case <-wake:
+			case <-ctx.Done():
+				return fail(ctx.Err())
+			}
 		}
+		t0 := time.Now()
 		if j >= 1 && j <= n {
 			i := j - 1
 			tx := env.block.Transactions[i]
 			if err := gp.CheckGasAmsterdam(min(tx.Gas, evm.MaxTxGas), tx.Gas); err != nil {
-				return nil, nil, nil, fmt.Errorf("%w: tx %d (%s): %w", ErrInvalidTransaction, i, tx.Hash(), err)
+				return fail(fmt.Errorf("%w: tx %d (%s): %w", ErrInvalidTransaction, i, tx.Hash(), err))
 			}
 			if out.err != nil {
-				return nil, nil, nil, out.err
+				return fail(out.err)
 			}
 			if err := gp.ChargeGasAmsterdam(out.execGas, out.stateGas, out.receipt.GasUsed); err != nil {
-				return nil, nil, nil, fmt.Errorf("%w: tx %d (%s): %w", ErrInvalidTransaction, i, tx.Hash(), err)
+				return fail(fmt.Errorf("%w: tx %d (%s): %w", ErrInvalidTransaction, i, tx.Hash(), err))
 			}
 		} else if out.err != nil {
-			return nil, nil, nil, out.err
+			return fail(out.err)
 		}
 		if out.listErr != nil {
-			return nil, nil, nil, out.listErr
+			return fail(out.listErr)
 		}
 		if out.receipt != nil {
 			res.addReceipt(out.receipt)
+			pp.enc = out.receipt.AppendConsensus(pp.enc[:0])
+			pp.receipts.Add(pp.enc)
 		}
 		if j == n+1 {
 			postReqs = out.reqs
 		}
 		for _, c := range out.changed {
-			deleted[c.addr] = c.deleted
+			switch {
+			case c.deleted:
+				if deleted == nil {
+					deleted = make(map[types.Address]bool)
+				}
+				deleted[c.addr] = true
+			case deleted != nil:
+				if _, ok := deleted[c.addr]; ok {
+					deleted[c.addr] = false
+				}
+			}
 		}
 		builder.Merge(uint32(j), out.frag)
 		pp.frags.Put(out.frag)
 		out.frag = nil
+		busy += time.Since(t0)
 	}
+	t0 := time.Now()
 	res.GasUsed = gp.Used()
 	res.AccessList = builder.Build()
-	return res, postReqs, deleted, nil
+	busy += time.Since(t0)
+	return res, postReqs, deleted, busy, nil
 }
 
 // addTouchDeletions adds to the list-derived updates the accounts execution

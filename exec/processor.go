@@ -135,15 +135,18 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 	if err != nil {
 		return nil, err
 	}
-	if err := res.finish(env, queueReqs); err != nil {
+	if err := res.finishRequests(env, queueReqs); err != nil {
 		return nil, err
 	}
+	res.receiptsRoot()
 	res.Updates = s.bs.Updates()
 	if record {
 		res.AccessList = p.builder.Build()
 	}
 	res.Timings.Execution = time.Since(start)
 	res.Timings.StepsTotal = res.Timings.Execution
+	res.Timings.LongestStep = res.Timings.Execution
+	res.Timings.Workers = 1
 	res.Timings.Total = res.Timings.Execution
 	return res, nil
 }

@@ -53,3 +53,70 @@ func OrderedRoot(n int, item func(i int, dst []byte) []byte) types.Hash {
 	orderedPool.Put(s)
 	return root
 }
+
+// OrderedStream computes the root OrderedRoot gives for n items, from the
+// items supplied one at a time in index order 0..n-1, as a block's receipts
+// become final during a parallel execution's in-order gather: the hashing
+// then runs while the items arrive instead of after the last one. Item 0 is
+// held back until the items 1..min(n-1, 127) are in, since its key rlp(0)
+// sorts after theirs. The zero value is ready after Reset.
+//
+// An OrderedStream belongs to one goroutine; reuse it with Reset.
+type OrderedStream struct {
+	st    StackTrie
+	n     int
+	next  int
+	first []byte // item 0's encoding, until it is inserted
+	key   []byte
+}
+
+// Reset starts a stream of n items.
+func (o *OrderedStream) Reset(n int) {
+	o.st.OnNode = nil
+	o.st.Reset()
+	o.n, o.next = n, 0
+	o.first = o.first[:0]
+}
+
+// Add supplies the next item's encoding; enc may be reused after Add
+// returns. An empty encoding leaves the item out, as in OrderedRoot. Adding
+// more than n items is a programmer error and panics.
+func (o *OrderedStream) Add(enc []byte) {
+	i := o.next
+	if i >= o.n {
+		panic("trie: OrderedStream: more items than announced")
+	}
+	o.next++
+	if i == 0 {
+		o.first = append(o.first[:0], enc...)
+	} else {
+		o.insert(i, enc)
+	}
+	if i == min(o.n-1, 0x7f) {
+		o.insert(0, o.first)
+	}
+}
+
+func (o *OrderedStream) insert(i int, enc []byte) {
+	if len(enc) == 0 {
+		return
+	}
+	o.key = rlp.AppendUint64(o.key[:0], uint64(i))
+	if err := o.st.Update(o.key, enc); err != nil {
+		// Keys arrive in increasing order and values are not empty: an error
+		// here is a bug in this type.
+		panic(err)
+	}
+}
+
+// Root returns the root once all n items are in. Calling it earlier is a
+// programmer error and panics.
+func (o *OrderedStream) Root() types.Hash {
+	if o.next != o.n {
+		panic("trie: OrderedStream: root asked before every item was added")
+	}
+	if o.n == 0 {
+		return types.EmptyRootHash
+	}
+	return o.st.Hash()
+}

@@ -131,3 +131,25 @@ func TestOrderedRootAllocs(t *testing.T) {
 		t.Errorf("OrderedRoot allocates %.1f times per call", allocs)
 	}
 }
+
+// TestOrderedStream checks the streaming form against the slow twin for
+// sizes around the rlp(0) reordering (127, 128) and reuse after Reset.
+func TestOrderedStream(t *testing.T) {
+	var o trie.OrderedStream
+	for _, n := range []int{0, 1, 2, 3, 127, 128, 129, 255, 256, 1000} {
+		items := make([][]byte, n)
+		for i := range items {
+			items[i] = binary.BigEndian.AppendUint64(bytes.Repeat([]byte{byte(i)}, i%40), uint64(i))
+		}
+		if n > 2 {
+			items[2] = nil // left out, as in OrderedRoot
+		}
+		o.Reset(n)
+		for _, it := range items {
+			o.Add(it)
+		}
+		if got, want := o.Root(), listRootWithTrie(t, items); got != want {
+			t.Fatalf("n=%d: stream %v, trie %v", n, got, want)
+		}
+	}
+}

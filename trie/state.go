@@ -2,6 +2,7 @@ package trie
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"runtime"
 	"sync"
@@ -51,6 +52,14 @@ func MemoryRoot(m *state.Memory) (types.Hash, error) {
 // reads. updates must be sorted by address with no duplicates, as
 // state.BlockState.Updates returns them.
 func UpdateState(root types.Hash, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
+	return UpdateStateContext(context.Background(), root, store, updates)
+}
+
+// UpdateStateContext is UpdateState that gives up when ctx is done: it
+// checks ctx between accounts and between storage tries and then returns
+// ctx.Err(), so that a root nobody waits for any more (a speculative run
+// that failed) stops costing CPU.
+func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
 	accounts, err := NewSecure(root, store)
 	if err != nil {
 		return types.Hash{}, nil, err
@@ -75,6 +84,9 @@ func UpdateState(root types.Hash, store NodeReader, updates []state.AccountUpdat
 		if u.Deleted {
 			continue
 		}
+		if i%64 == 0 && ctx.Err() != nil {
+			return types.Hash{}, nil, ctx.Err()
+		}
 		acct, ok, err := accounts.GetAccount(u.Address)
 		if err != nil {
 			return types.Hash{}, nil, err
@@ -93,6 +105,10 @@ func UpdateState(root types.Hash, store NodeReader, updates []state.AccountUpdat
 		u := &updates[j.idx]
 		if len(u.Storage) == 0 {
 			j.newRoot = j.oldRoot
+			return
+		}
+		if err := ctx.Err(); err != nil {
+			j.err = err
 			return
 		}
 		st, err := NewSecure(j.oldRoot, store)
@@ -147,6 +163,9 @@ func UpdateState(root types.Hash, store NodeReader, updates []state.AccountUpdat
 	}
 	for i := range updates {
 		u := &updates[i]
+		if i%64 == 0 && ctx.Err() != nil {
+			return types.Hash{}, nil, ctx.Err()
+		}
 		if u.Deleted {
 			if err := accounts.DeleteAccount(u.Address); err != nil {
 				return types.Hash{}, nil, err

@@ -120,6 +120,24 @@ func (evm *EVM) Reset(state StateDB) {
 // with the same rules.
 func (evm *EVM) SetBlock(block BlockContext) { evm.Block = block }
 
+// Configure prepares the EVM for another block: it sets the block context
+// and, when they differ from the current ones, the rules, which it checks as
+// NewEVM does (on error the EVM is unchanged). An EVM configured this way
+// keeps its frames, stacks and memory from block to block.
+func (evm *EVM) Configure(block BlockContext, rules Rules) error {
+	if rules != evm.rules {
+		if err := rules.Validate(); err != nil {
+			return err
+		}
+		evm.rules = rules
+		evm.table = tableFor(&rules)
+		evm.pre = rules.Precompiles()
+		evm.preAddrs = rules.ActivePrecompiles()
+	}
+	evm.Block = block
+	return nil
+}
+
 // Cancel stops a running execution at its next jump; the execution then
 // fails with ErrCancelled. It is safe to call from any goroutine. Reset
 // clears it.
