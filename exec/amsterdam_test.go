@@ -15,7 +15,7 @@ import (
 
 // hiveChain imports the hive Amsterdam chain from its engine payloads up to
 // (not including) block stop, and returns the chain with the payload requests.
-func hiveChain(t *testing.T, stop uint64) (*exec.Chain, []types.NewPayloadRequest) {
+func hiveChain(t testing.TB, stop uint64) (*exec.Chain, []types.NewPayloadRequest) {
 	t.Helper()
 	f, err := os.Open(testdata.Repo(t, "hivechain-amsterdam/genesis.json"))
 	if err != nil {
@@ -48,7 +48,7 @@ func hiveChain(t *testing.T, stop uint64) (*exec.Chain, []types.NewPayloadReques
 
 // importPayloads imports the payloads of blocks 1 to stop-1 into chain and
 // returns the results.
-func importPayloads(t *testing.T, chain *exec.Chain, reqs []types.NewPayloadRequest, stop uint64) []*exec.Result {
+func importPayloads(t testing.TB, chain *exec.Chain, reqs []types.NewPayloadRequest, stop uint64) []*exec.Result {
 	t.Helper()
 	var out []*exec.Result
 	for i := range reqs {

@@ -264,7 +264,7 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	bg.Go(func() {
 		t0 := time.Now()
 		var r rootResult
-		if r.updates, r.err = state.BALUpdates(lk, pre); r.err == nil {
+		if r.updates, r.err = state.BALUpdates(ctx, lk, pre); r.err == nil {
 			r.root, r.nodes, r.err = merkleize(ctx, r.updates)
 		}
 		r.took = time.Since(t0)

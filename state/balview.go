@@ -1,6 +1,8 @@
 package state
 
 import (
+	"context"
+
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
@@ -86,9 +88,16 @@ func (v *BALView) Code(addr types.Address, codeHash types.Hash) ([]byte, error) 
 // The list says nothing about an existing empty account that the block only
 // touched, which EIP-161 deletes: the caller must add such deletions from
 // execution (the parallel executor does).
-func BALUpdates(lk *bal.Lookup, pre Reader) ([]AccountUpdate, error) {
+//
+// It reads the pre-state of every changed account, so it checks ctx every
+// 64 accounts and returns ctx.Err() once ctx is done: a list whose root
+// nobody needs any more stops costing reads.
+func BALUpdates(ctx context.Context, lk *bal.Lookup, pre Reader) ([]AccountUpdate, error) {
 	var out []AccountUpdate
 	for i, a := range lk.All() {
+		if i%64 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		final := lk.FinalAt(i)
 		if !final.Changed() && len(a.StorageChanges) == 0 {
 			continue
