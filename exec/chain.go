@@ -40,10 +40,15 @@ type Chain struct {
 	blocks map[types.Hash]*types.Header
 	head   *types.Header
 
-	// The state cache in front of the trie, kept warm from block to block:
-	// it holds the state with root cacheRoot (the last imported block's).
-	cache     *cache.Cache
-	cacheRoot types.Hash
+	// The head state, flat in memory for O(1) reads (see flatState).
+	flat *flatState
+
+	// The state cache in front of the flat state (or of the trie, for a
+	// block whose parent the flat state cannot reach), kept warm from block
+	// to block: it holds the state after block cacheBlock.
+	cache      *cache.Cache
+	cacheBlock types.Hash
+	cacheFlat  bool // the cache reads the flat state
 }
 
 // EnableParallel makes blocks that come with their access list (and have at
@@ -87,6 +92,7 @@ func NewChain(cfg *Config, genesis *types.Header, alloc state.Alloc) (*Chain, er
 	h := *genesis
 	c.blocks[h.Hash()] = &h
 	c.head = &h
+	c.flat = newFlatState(state.NewMemoryFromAlloc(alloc), h.Hash())
 	return c, nil
 }
 
@@ -167,7 +173,7 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 		}
 		listCheck = time.Since(t0)
 	}
-	pre, err := c.stateCache(parent.Root)
+	pre, err := c.stateCache(h.ParentHash, parent.Root)
 	if err != nil {
 		return nil, fmt.Errorf("block %d: parent state: %w", h.Number, err)
 	}
@@ -198,30 +204,40 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 	}
 	c.store.Add(nodes)
 	c.codes.AddUpdates(res.Updates)
-	if next, err := trie.NewStateReader(root, c.store, c.codes); err == nil {
+	hash := h.Hash()
+	if c.cacheFlat {
+		c.flat.apply(hash, res.Updates)
+		c.cache.Advance(c.flat.mem, res.Updates)
+		c.cacheBlock = hash
+	} else if next, err := trie.NewStateReader(root, c.store, c.codes); err == nil {
 		c.cache.Advance(next, res.Updates)
-		c.cacheRoot = root
+		c.cacheBlock = hash
 	} else {
 		c.cache = nil // cannot happen: the nodes of root were just added
 	}
 	hc := *h
-	c.blocks[hc.Hash()] = &hc
+	c.blocks[hash] = &hc
 	c.head = &hc
 	return res, nil
 }
 
-// stateCache returns the cache over the state with the given root: the
-// kept cache when it holds that state (the common case, a block on the last
-// one), else a fresh one.
-func (c *Chain) stateCache(root types.Hash) (*cache.Cache, error) {
-	if c.cache != nil && c.cacheRoot == root {
+// stateCache returns the cache over the state after block parent (whose
+// state root is root): the kept cache when it holds that state (the common
+// case, a block on the last one); else a fresh one over the flat state moved
+// to parent when it can reach it, else over the trie.
+func (c *Chain) stateCache(parent, root types.Hash) (*cache.Cache, error) {
+	if c.cache != nil && c.cacheBlock == parent {
+		return c.cache, nil
+	}
+	if c.flat.moveTo(parent) {
+		c.cache, c.cacheBlock, c.cacheFlat = cache.New(c.flat.mem, cache.Options{}), parent, true
 		return c.cache, nil
 	}
 	r, err := trie.NewStateReader(root, c.store, c.codes)
 	if err != nil {
 		return nil, err
 	}
-	c.cache, c.cacheRoot = cache.New(r, cache.Options{}), root
+	c.cache, c.cacheBlock, c.cacheFlat = cache.New(r, cache.Options{}), parent, false
 	return c.cache, nil
 }
 

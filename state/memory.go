@@ -163,3 +163,40 @@ func (m *Memory) Apply(updates []AccountUpdate) {
 		}
 	}
 }
+
+// ApplyWithUndo is Apply that also returns the updates that undo it:
+// applying them with Apply restores the state as it was, except for code,
+// which stays stored by hash (it is immutable). An account the updates
+// created is deleted by the undo; a changed one gets its old fields and the
+// old values of the changed slots back; a deleted or wiped one gets all its
+// old slots back over a wiped storage.
+func (m *Memory) ApplyWithUndo(updates []AccountUpdate) []AccountUpdate {
+	undo := make([]AccountUpdate, len(updates))
+	for i := range updates {
+		u := &updates[i]
+		b := &undo[i]
+		b.Address = u.Address
+		a, ok := m.accounts[u.Address]
+		if !ok {
+			b.Deleted = true
+			continue
+		}
+		b.Nonce, b.Balance, b.CodeHash = a.acct.Nonce, a.acct.Balance, a.acct.CodeHash
+		if u.Deleted || u.Wiped {
+			b.Wiped = true
+			b.Storage = make([]SlotUpdate, 0, len(a.storage))
+			for k, v := range a.storage {
+				b.Storage = append(b.Storage, SlotUpdate{Key: k, Value: v})
+			}
+			continue
+		}
+		if len(u.Storage) > 0 {
+			b.Storage = make([]SlotUpdate, len(u.Storage))
+			for j, s := range u.Storage {
+				b.Storage[j] = SlotUpdate{Key: s.Key, Value: a.storage[s.Key]}
+			}
+		}
+	}
+	m.Apply(updates)
+	return undo
+}
