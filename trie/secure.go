@@ -64,9 +64,14 @@ func (s *SecureTrie) Commit() (types.Hash, NodeSet) { return s.t.Commit() }
 // GetAccount returns the account at addr in a state trie, and false when
 // there is none.
 func (s *SecureTrie) GetAccount(addr types.Address) (types.Account, bool, error) {
+	return s.getAccountAt(addr, s.hashKey(addr[:]))
+}
+
+// getAccountAt is GetAccount with the hashed key hk = keccak(addr) given.
+func (s *SecureTrie) getAccountAt(addr types.Address, hk []byte) (types.Account, bool, error) {
 	var ok bool
 	var err error
-	s.buf, ok, err = s.Get(s.buf[:0], addr[:])
+	s.buf, ok, err = s.t.Get(s.buf[:0], hk)
 	if err != nil || !ok {
 		return types.Account{}, false, err
 	}
@@ -79,8 +84,13 @@ func (s *SecureTrie) GetAccount(addr types.Address) (types.Account, bool, error)
 
 // UpdateAccount stores acct at addr in a state trie.
 func (s *SecureTrie) UpdateAccount(addr types.Address, acct *types.Account) error {
+	return s.updateAccountAt(s.hashKey(addr[:]), acct)
+}
+
+// updateAccountAt is UpdateAccount with the hashed key given.
+func (s *SecureTrie) updateAccountAt(hk []byte, acct *types.Account) error {
 	s.buf = acct.AppendRLP(s.buf[:0])
-	return s.Update(addr[:], s.buf)
+	return s.t.Update(hk, s.buf)
 }
 
 // DeleteAccount removes the account at addr from a state trie.

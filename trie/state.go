@@ -76,18 +76,22 @@ func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, 
 	jobs := make([]storageJob, 0, len(updates))
 	old := make([]types.Account, len(updates))
 	exists := make([]bool, len(updates))
+	hashed := make([]types.Hash, len(updates)) // keccak(address), hashed once
+	var kbuf [types.AddressLength]byte
 	for i := range updates {
 		u := &updates[i]
 		if i > 0 && compareAddr(&updates[i-1].Address, &u.Address) >= 0 {
 			return types.Hash{}, nil, fmt.Errorf("%w: updates not sorted at %s", ErrKeyOrder, u.Address)
 		}
+		kbuf = u.Address
+		hashed[i] = types.Keccak256One(kbuf[:])
 		if u.Deleted {
 			continue
 		}
 		if i%64 == 0 && ctx.Err() != nil {
 			return types.Hash{}, nil, ctx.Err()
 		}
-		acct, ok, err := accounts.GetAccount(u.Address)
+		acct, ok, err := accounts.getAccountAt(u.Address, hashed[i][:])
 		if err != nil {
 			return types.Hash{}, nil, err
 		}
@@ -167,7 +171,7 @@ func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, 
 			return types.Hash{}, nil, ctx.Err()
 		}
 		if u.Deleted {
-			if err := accounts.DeleteAccount(u.Address); err != nil {
+			if err := accounts.t.Delete(hashed[i][:]); err != nil {
 				return types.Hash{}, nil, err
 			}
 			continue
@@ -182,7 +186,7 @@ func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, 
 		if acct.CodeHash == (types.Hash{}) {
 			acct.CodeHash = types.EmptyCodeHash
 		}
-		if err := accounts.UpdateAccount(u.Address, &acct); err != nil {
+		if err := accounts.updateAccountAt(hashed[i][:], &acct); err != nil {
 			return types.Hash{}, nil, err
 		}
 	}
