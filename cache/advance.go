@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"github.com/balexec/balexec/internal/invariants"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
@@ -79,8 +80,61 @@ func (c *Cache) Advance(next state.Reader, updates []state.AccountUpdate) {
 	for i := range updates {
 		c.applyUpdate(&updates[i])
 	}
+	if invariants.Enabled {
+		c.checkAdvanced(updates)
+	}
 	for i := range c.shards {
 		c.evict(&c.shards[i])
+	}
+}
+
+// checkAdvanced verifies, in invariant builds, what Advance promises before
+// eviction: every updated account is absent or holds its new fields, every
+// written slot holds its new value, every other cached slot of a deleted or
+// wiped account is zero, no load is pending, and the non-zero filter covers
+// every cached non-zero slot.
+// REQUIRES: all shard locks held.
+func (c *Cache) checkAdvanced(updates []state.AccountUpdate) {
+	cleared := make(map[types.Address]map[uint256.Int]bool)
+	for i := range updates {
+		u := &updates[i]
+		e, cached := c.shardOf(c.hashAddr(&u.Address)).mu.accounts.values[u.Address]
+		switch {
+		case u.Deleted:
+			if !cached || e.exists {
+				invariants.AssertionFailedf("cache: deleted account %s is %+v after Advance (cached %v)", u.Address, e, cached)
+			}
+		case cached && (!e.exists || e.acct.Nonce != u.Nonce || e.acct.Balance != u.Balance || e.acct.CodeHash != u.CodeHash):
+			invariants.AssertionFailedf("cache: account %s is %+v after Advance, update %+v", u.Address, e, u)
+		}
+		written := make(map[uint256.Int]bool, len(u.Storage))
+		for _, w := range u.Storage {
+			written[w.Key] = true
+			v, ok := c.shardOf(c.hashSlot(&u.Address, &w.Key)).mu.slots.values[slotKey{addr: u.Address, slot: w.Key}]
+			if !ok || v != w.Value {
+				invariants.AssertionFailedf("cache: slot %s of %s is %s (cached %v) after Advance, written %s", w.Key.Hex(), u.Address, v.Hex(), ok, w.Value.Hex())
+			}
+		}
+		if u.Deleted || u.Wiped {
+			cleared[u.Address] = written
+		}
+	}
+	for i := range c.shards {
+		m := &c.shards[i].mu
+		if len(m.accounts.pending)+len(m.slots.pending)+len(m.codes.pending) > 0 {
+			invariants.AssertionFailedf("cache: shard %d has loads pending after Advance", i)
+		}
+		for k, v := range m.slots.values {
+			if v.IsZero() {
+				continue
+			}
+			if !c.mayHaveNonzero(&k.addr) {
+				invariants.AssertionFailedf("cache: non-zero slot %s of %s outside the non-zero filter", k.slot.Hex(), k.addr)
+			}
+			if written, ok := cleared[k.addr]; ok && !written[k.slot] {
+				invariants.AssertionFailedf("cache: slot %s of wiped account %s is still %s", k.slot.Hex(), k.addr, v.Hex())
+			}
+		}
 	}
 }
 

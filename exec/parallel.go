@@ -11,6 +11,7 @@ import (
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/exec/evm"
+	"github.com/balexec/balexec/internal/invariants"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
@@ -338,6 +339,9 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 		return nil, err
 	}
 	res.ReceiptsRoot = pp.receipts.Root()
+	if invariants.Enabled {
+		pp.checkGathered(res, order)
+	}
 
 	// 5. The rebuilt list against the supplied one, then the root.
 	if !bal.Equal(res.AccessList, list) {
@@ -366,7 +370,55 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	}
 	res.Timings.Finish = time.Since(finishStart)
 	res.Timings.Total = time.Since(start)
+	if invariants.Sometimes(0.25) {
+		pp.checkAgainstSequential(block, pre, getHash, merkleize, res)
+	}
 	return res, nil
+}
+
+// checkGathered verifies, in invariant builds, that the schedule handed out
+// every step exactly once and that the streamed receipts root is the one
+// computed from all receipts at once.
+func (pp *ParallelProcessor) checkGathered(res *Result, order []int32) {
+	seen := make([]bool, len(order))
+	for _, j := range order {
+		if j < 0 || int(j) >= len(order) || seen[j] {
+			invariants.AssertionFailedf("exec: schedule %v is not a permutation of the steps", order)
+			return
+		}
+		seen[j] = true
+	}
+	want := trie.OrderedRoot(len(res.Receipts), func(i int, dst []byte) []byte { return res.Receipts[i].AppendConsensus(dst) })
+	if res.ReceiptsRoot != want {
+		invariants.AssertionFailedf("exec: streamed receipts root %s, from all receipts %s", res.ReceiptsRoot, want)
+	}
+}
+
+// checkAgainstSequential executes the block again sequentially, in
+// invariant builds, and verifies that the accepted parallel result is the
+// sequential one: gas, bloom, receipts, requests, the rebuilt list and the
+// post-state root.
+func (pp *ParallelProcessor) checkAgainstSequential(block *types.Block, pre state.Reader, getHash func(uint64) types.Hash, merkleize Merkleizer, got *Result) {
+	want, err := pp.seq.Process(block, pre, getHash)
+	if err != nil {
+		invariants.AssertionFailedf("exec: block %d accepted in parallel, rejected sequentially: %v", block.Header.Number, err)
+		return
+	}
+	switch {
+	case want.GasUsed != got.GasUsed || want.Bloom != got.Bloom || want.ReceiptsRoot != got.ReceiptsRoot:
+		invariants.AssertionFailedf("exec: block %d: parallel gas/bloom/receipts differ from the sequential run", block.Header.Number)
+	case types.CalcRequestsHash(want.Requests) != types.CalcRequestsHash(got.Requests):
+		invariants.AssertionFailedf("exec: block %d: parallel requests differ from the sequential run", block.Header.Number)
+	case want.AccessList.Hash() != got.AccessList.Hash():
+		invariants.AssertionFailedf("exec: block %d: the access lists differ", block.Header.Number)
+	}
+	// The updates may differ in entries that change nothing (an account
+	// written back with its own values, a deletion of an absent account):
+	// the roots may not.
+	root, _, err := merkleize(context.Background(), want.Updates)
+	if err != nil || root != got.Root {
+		invariants.AssertionFailedf("exec: block %d: parallel root %s, sequential %s (%v)", block.Header.Number, got.Root, root, err)
+	}
 }
 
 // resetOuts returns the step outputs for a block of steps steps, reusing
