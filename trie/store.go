@@ -18,12 +18,27 @@ type NodeReader interface {
 	Node(hash types.Hash) ([]byte, error)
 }
 
+// VerifiedNodeReader is a NodeReader whose nodes are known to hash to the
+// keys they are read by, because the reader checks them itself or holds
+// only nodes given with their true hashes. A trie over a reader whose
+// NodesVerified reports true does not hash each node it loads again; over
+// any other reader it does, and a node that does not match is
+// ErrInvalidNode.
+type VerifiedNodeReader interface {
+	NodeReader
+	NodesVerified() bool
+}
+
 // NodeSet is the set of nodes a commit created: hash to encoding. The
 // encodings are owned by the set.
 type NodeSet map[types.Hash][]byte
 
 // MemStore is an in-memory NodeReader. It is safe for concurrent use; the
 // zero value is not usable, call [NewMemStore].
+//
+// It is a VerifiedNodeReader: it holds the nodes tries committed, under the
+// hashes they computed, so tries reading it do not hash the nodes again.
+// Put must therefore be given a node's true hash.
 type MemStore struct {
 	mu struct {
 		sync.RWMutex
@@ -31,7 +46,10 @@ type MemStore struct {
 	}
 }
 
-var _ NodeReader = (*MemStore)(nil)
+var _ VerifiedNodeReader = (*MemStore)(nil)
+
+// NodesVerified implements VerifiedNodeReader: true.
+func (s *MemStore) NodesVerified() bool { return true }
 
 // NewMemStore returns an empty store.
 func NewMemStore() *MemStore {
@@ -51,8 +69,9 @@ func (s *MemStore) Node(hash types.Hash) ([]byte, error) {
 	return enc, nil
 }
 
-// Put stores enc under hash and takes ownership of enc. It does not check
-// that hash is the Keccak-256 of enc; readers of the store do.
+// Put stores enc under hash and takes ownership of enc. hash must be the
+// Keccak-256 of enc: the store does not check it, and tries reading the
+// store trust it (see VerifiedNodeReader).
 func (s *MemStore) Put(hash types.Hash, enc []byte) {
 	s.mu.Lock()
 	s.mu.nodes[hash] = enc

@@ -543,3 +543,25 @@ func TestNonCanonicalStoredTries(t *testing.T) {
 		t.Fatalf("failed update changed the root: %v", got)
 	}
 }
+
+// TestVerifiedStoreSkipsRehash: a MemStore declares its nodes verified, so a
+// trie trusts it (a node under a wrong hash opens); the same node served by
+// a reader that does not declare it is checked and rejected.
+func TestVerifiedStoreSkipsRehash(t *testing.T) {
+	tr := trie.NewEmpty()
+	for i := 0; i < 20; i++ {
+		tr.Update([]byte{byte(i), 1}, bytes.Repeat([]byte{byte(i)}, 40))
+	}
+	root, set := tr.Commit()
+	wrong := types.Hash{0xab}
+	mem := trie.NewMemStore()
+	mem.Add(set)
+	mem.Put(wrong, set[root])
+	if _, err := trie.New(wrong, mem); err != nil {
+		t.Fatalf("a verified store is re-hashed: %v", err)
+	}
+	plain := &sparseStore{nodes: map[types.Hash][]byte{wrong: set[root]}}
+	if _, err := trie.New(wrong, plain); !errors.Is(err, trie.ErrInvalidNode) {
+		t.Fatalf("an unverified store is trusted: %v", err)
+	}
+}
