@@ -450,18 +450,30 @@ func (pp *ParallelProcessor) releaseFrags(outs []stepOut) {
 }
 
 // schedule returns the order in which the steps of a block with txs are
-// handed out (see the type's doc): 0, n+1, the heavy transactions by gas
-// limit descending, then the others in block order.
+// handed out, reusing the previous block's slice.
 func (pp *ParallelProcessor) schedule(txs []*types.Transaction) []int32 {
+	pp.order = appendStepOrder(pp.order[:0], txs, pp.workers)
+	return pp.order
+}
+
+// StepOrder returns the order in which the parallel processor hands out the
+// steps of a block with transactions txs to workers goroutines (see the
+// type's doc): 0, n+1, the heavy transactions by gas limit descending, then
+// the others in block order. Models of the schedule use it.
+func StepOrder(txs []*types.Transaction, workers int) []int32 {
+	return appendStepOrder(nil, txs, workers)
+}
+
+func appendStepOrder(order []int32, txs []*types.Transaction, workers int) []int32 {
 	n := len(txs)
-	order := slices.Grow(pp.order[:0], n+2)
+	order = slices.Grow(order, n+2)
 	order = append(order, 0, int32(n+1))
 	var total uint64
 	for _, tx := range txs {
 		total += min(tx.Gas, evm.MaxTxGas)
 	}
 	heavy := func(tx *types.Transaction) bool {
-		return min(tx.Gas, evm.MaxTxGas)*8*uint64(pp.workers) > total
+		return min(tx.Gas, evm.MaxTxGas)*8*uint64(max(workers, 1)) > total
 	}
 	first := len(order)
 	for i, tx := range txs {
@@ -484,7 +496,6 @@ func (pp *ParallelProcessor) schedule(txs []*types.Transaction) []int32 {
 			order = append(order, int32(i+1))
 		}
 	}
-	pp.order = order
 	return order
 }
 
