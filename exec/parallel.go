@@ -452,37 +452,36 @@ func (pp *ParallelProcessor) releaseFrags(outs []stepOut) {
 // schedule returns the order in which the steps of a block with txs are
 // handed out, reusing the previous block's slice.
 func (pp *ParallelProcessor) schedule(txs []*types.Transaction) []int32 {
-	pp.order = appendStepOrder(pp.order[:0], txs, pp.workers)
+	pp.order = appendStepOrder(pp.order[:0], len(txs), func(i int) uint64 { return txs[i].Gas }, pp.workers)
 	return pp.order
 }
 
 // StepOrder returns the order in which the parallel processor hands out the
-// steps of a block with transactions txs to workers goroutines (see the
-// type's doc): 0, n+1, the heavy transactions by gas limit descending, then
-// the others in block order. Models of the schedule use it.
-func StepOrder(txs []*types.Transaction, workers int) []int32 {
-	return appendStepOrder(nil, txs, workers)
+// steps of a block whose transactions have the given gas limits to workers
+// goroutines (see the type's doc): 0, n+1, the heavy transactions by gas
+// limit descending, then the others in block order. Models of the schedule
+// use it.
+func StepOrder(gasLimits []uint64, workers int) []int32 {
+	return appendStepOrder(nil, len(gasLimits), func(i int) uint64 { return gasLimits[i] }, workers)
 }
 
-func appendStepOrder(order []int32, txs []*types.Transaction, workers int) []int32 {
-	n := len(txs)
+func appendStepOrder(order []int32, n int, gasOf func(i int) uint64, workers int) []int32 {
 	order = slices.Grow(order, n+2)
 	order = append(order, 0, int32(n+1))
+	gas := func(i int) uint64 { return min(gasOf(i), evm.MaxTxGas) }
 	var total uint64
-	for _, tx := range txs {
-		total += min(tx.Gas, evm.MaxTxGas)
+	for i := range n {
+		total += gas(i)
 	}
-	heavy := func(tx *types.Transaction) bool {
-		return min(tx.Gas, evm.MaxTxGas)*8*uint64(max(workers, 1)) > total
-	}
+	heavy := func(i int) bool { return gas(i)*8*uint64(max(workers, 1)) > total }
 	first := len(order)
-	for i, tx := range txs {
-		if heavy(tx) {
+	for i := range n {
+		if heavy(i) {
 			order = append(order, int32(i+1))
 		}
 	}
 	slices.SortStableFunc(order[first:], func(a, b int32) int {
-		ga, gb := min(txs[a-1].Gas, evm.MaxTxGas), min(txs[b-1].Gas, evm.MaxTxGas)
+		ga, gb := gas(int(a)-1), gas(int(b)-1)
 		switch {
 		case ga > gb:
 			return -1
@@ -491,8 +490,8 @@ func appendStepOrder(order []int32, txs []*types.Transaction, workers int) []int
 		}
 		return 0
 	})
-	for i, tx := range txs {
-		if !heavy(tx) {
+	for i := range n {
+		if !heavy(i) {
 			order = append(order, int32(i+1))
 		}
 	}

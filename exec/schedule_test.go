@@ -6,7 +6,6 @@ import (
 
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/exec/evm"
-	"github.com/balexec/balexec/types"
 )
 
 // TestStepOrder checks the schedule: index 0 and n+1 first, the heavy
@@ -14,13 +13,6 @@ import (
 // limit descending with ties in block order, then the rest in block order;
 // always a permutation of the steps.
 func TestStepOrder(t *testing.T) {
-	txs := func(gas ...uint64) []*types.Transaction {
-		out := make([]*types.Transaction, len(gas))
-		for i, g := range gas {
-			out[i] = &types.Transaction{Gas: g}
-		}
-		return out
-	}
 	cases := []struct {
 		gas     []uint64
 		workers int
@@ -40,7 +32,7 @@ func TestStepOrder(t *testing.T) {
 		{[]uint64{21000, 100_000, 21000, 21000, 21000, 21000}, 8, []int32{0, 7, 2, 1, 3, 4, 5, 6}},
 	}
 	for _, c := range cases {
-		got := exec.StepOrder(txs(c.gas...), c.workers)
+		got := exec.StepOrder(c.gas, c.workers)
 		if !slices.Equal(got, c.want) {
 			t.Errorf("gas %v, %d workers: order %v, want %v", c.gas, c.workers, got, c.want)
 		}
