@@ -110,11 +110,10 @@ type ParallelProcessor struct {
 	analyses evm.AnalysisCache
 	workers  int
 	ws       []*parallelWorker
-	frags    sync.Pool
 	seq      *Processor // the verdict on a speculative failure
 	stats    ParallelStats
 
-	// Reused from block to block.
+	// Reused from block to block; each step output keeps its fragment.
 	outs     []stepOut
 	order    []int32
 	receipts trie.OrderedStream
@@ -127,12 +126,16 @@ type ParallelStats struct {
 	Sequential int // blocks executed again sequentially after a speculative failure
 }
 
-// parallelWorker is what one worker goroutine owns, kept across blocks.
+// parallelWorker is what one worker goroutine owns, kept across blocks. The
+// view and message live here rather than on the stack because the state and
+// the EVM keep pointers to them.
 type parallelWorker struct {
 	sdb     *state.StateDB
 	steps   stepper // for the system-call groups
 	vm      *evm.EVM
 	chainID uint256.Int
+	view    state.BALView
+	msg     evm.Message
 }
 
 // stepOut is one step's result, written by its worker and read by the
@@ -167,9 +170,7 @@ func NewParallelProcessor(cfg *Config, analyses evm.AnalysisCache, workers int) 
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	pp := &ParallelProcessor{cfg: cfg, analyses: analyses, workers: workers, seq: NewProcessor(cfg, analyses)}
-	pp.frags.New = func() any { return bal.NewFragment() }
-	return pp
+	return &ParallelProcessor{cfg: cfg, analyses: analyses, workers: workers, seq: NewProcessor(cfg, analyses)}
 }
 
 // Stats returns how many blocks the processor ran in parallel and how many
@@ -319,7 +320,6 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	res, postReqs, deleted, gatherTook, err := pp.gather(ctx, env, outs, wake)
 	if err != nil {
 		stopWorkers()
-		pp.releaseFrags(outs)
 		return nil, err
 	}
 	wg.Wait()
@@ -431,22 +431,11 @@ func (pp *ParallelProcessor) resetOuts(steps int) []stepOut {
 	for i := range outs {
 		o := &outs[i]
 		o.done.Store(false)
-		o.err, o.listErr, o.receipt, o.frag, o.reqs = nil, nil, nil, nil, nil
+		o.err, o.listErr, o.receipt, o.reqs = nil, nil, nil, nil
 		o.execGas, o.stateGas, o.took, o.sender = 0, 0, 0, 0
 		o.changed = o.changed[:0]
 	}
 	return outs
-}
-
-// releaseFrags returns the fragments the gather did not consume to the pool.
-// The workers must have stopped.
-func (pp *ParallelProcessor) releaseFrags(outs []stepOut) {
-	for i := range outs {
-		if f := outs[i].frag; f != nil {
-			pp.frags.Put(f)
-			outs[i].frag = nil
-		}
-	}
 }
 
 // schedule returns the order in which the steps of a block with txs are
@@ -521,16 +510,19 @@ func (pp *ParallelProcessor) prepareWorkers(count int, env *blockEnv) error {
 // runStep executes step j: the pre-execution group (j = 0), transaction j-1,
 // or the post-execution group (j = n+1), on the view at index j.
 func (pp *ParallelProcessor) runStep(ctx context.Context, wk *parallelWorker, env *blockEnv, lk *bal.Lookup, pre state.Reader, j int, out *stepOut) {
-	view := state.BALView{Base: pre, Lookup: lk, K: uint32(j)}
-	frag := pp.frags.Get().(*bal.Fragment)
+	view := &wk.view
+	*view = state.BALView{Base: pre, Lookup: lk, K: uint32(j)}
+	if out.frag == nil {
+		out.frag = bal.NewFragment()
+	}
+	frag := out.frag
 	frag.Reset()
-	out.frag = frag
 	n := len(env.block.Transactions)
 	if j == 0 || j == n+1 {
 		// A group of system steps sharing the index: one after the other on a
 		// block state over the view, recording into one fragment.
 		s := &wk.steps
-		s.bs.Reset(&view)
+		s.bs.Reset(view)
 		s.amsterdam, s.frag = true, frag
 		if j == 0 {
 			out.err = s.preExecution(env, wk.vm)
@@ -556,13 +548,14 @@ func (pp *ParallelProcessor) runStep(ctx context.Context, wk *parallelWorker, en
 			out.err = fmt.Errorf("%w: tx %d: %w", ErrInvalidTransaction, i, err)
 			return
 		}
-		msg := evm.NewMessage(tx, from, &env.block.Header.BaseFee)
-		wk.sdb.Reset(&view)
+		wk.msg = evm.NewMessage(tx, from, &env.block.Header.BaseFee)
+		msg := &wk.msg
+		wk.sdb.Reset(view)
 		wk.sdb.SetAmsterdam(frag)
 		wk.vm.Reset(wk.sdb)
 		// A pool of the block's limit for this transaction alone: the gather
 		// admits and charges it against the block.
-		res, err := evm.ApplyMessage(wk.vm, &msg, evm.NewGasPool(env.ctx.GasLimit))
+		res, err := evm.ApplyMessage(wk.vm, msg, evm.NewGasPool(env.ctx.GasLimit))
 		if err != nil {
 			out.err = fmt.Errorf("%w: tx %d (%s): %w", ErrInvalidTransaction, i, tx.Hash(), err)
 			return
@@ -575,7 +568,7 @@ func (pp *ParallelProcessor) runStep(ctx context.Context, wk *parallelWorker, en
 		for _, u := range changes.Accounts {
 			out.changed = append(out.changed, changedAccount{u.Address, u.Deleted})
 		}
-		out.receipt = env.makeReceipt(i, &msg, &res, wk.sdb.Logs())
+		out.receipt = env.makeReceipt(i, msg, &res, wk.sdb.Logs())
 		out.execGas, out.stateGas = res.ExecutionGas, res.StateGas
 	}
 	if ctx.Err() == nil {
@@ -654,8 +647,6 @@ func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []s
 			}
 		}
 		builder.Merge(uint32(j), out.frag)
-		pp.frags.Put(out.frag)
-		out.frag = nil
 		busy += time.Since(t0)
 	}
 	t0 := time.Now()

@@ -1,12 +1,12 @@
 package exec_test
 
 import (
-	"context"
-	"runtime/pprof"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"testing"
 	"time"
