@@ -54,6 +54,9 @@ type EVM struct {
 
 	abort atomic.Bool
 	zero  uint256.Int // a zero amount to pass by pointer; never modified
+	// amount is scratch for amounts passed by pointer to the state, which
+	// copies them: a local would escape through the interface call.
+	amount uint256.Int
 
 	// authorities tracks what the current transaction's EIP-7702
 	// authorizations have paid (EIP-2780); reused across transactions.

@@ -178,7 +178,8 @@ func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) 
 		gp.reserve(msg.GasLimit)
 	}
 	st := evm.state
-	st.SubBalance(msg.From, &cost)
+	evm.amount = cost
+	st.SubBalance(msg.From, &evm.amount)
 	evm.prepare(msg)
 
 	budget := evm.txBudget(msg.GasLimit, intrinsic)
@@ -223,16 +224,17 @@ func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) 
 		gp.settleLegacy(gasLeft, used) // gasLeft is at most what was reserved
 	}
 	if gasLeft > 0 {
-		var change uint256.Int
+		change := &evm.amount
 		change.SetUint64(gasLeft)
-		change.Mul(&change, &msg.GasPrice)
-		st.AddBalance(msg.From, &change)
+		change.Mul(change, &msg.GasPrice)
+		st.AddBalance(msg.From, change)
 	}
-	var tip, fee uint256.Int
+	var tip uint256.Int
 	tip.Sub(&msg.GasPrice, &evm.Block.BaseFee)
+	fee := &evm.amount
 	fee.SetUint64(used)
-	fee.Mul(&fee, &tip)
-	st.AddBalance(evm.Block.Coinbase, &fee)
+	fee.Mul(fee, &tip)
+	st.AddBalance(evm.Block.Coinbase, fee)
 
 	result.UsedGas = used
 	result.MaxUsedGas = peak
@@ -475,7 +477,7 @@ func (evm *EVM) gasCost(msg *Message) (uint256.Int, error) {
 		}
 	}
 	if have := evm.state.GetBalance(msg.From); have.Lt(&worst) || have.Lt(&cost) {
-		return cost, fmt.Errorf("%w: address %v have %v want %v", ErrInsufficientFunds, msg.From, &have, &worst)
+		return cost, fmt.Errorf("%w: address %v have %s want %s", ErrInsufficientFunds, msg.From, have.Dec(), worst.Dec())
 	}
 	return cost, nil
 }
