@@ -101,7 +101,7 @@ type Timings struct {
 }
 
 // blockEnv is what every step of one block shares, read-only: the rules,
-// the EVM's block context, the recovered senders.
+// the EVM's block context, the request queues of the fork.
 type blockEnv struct {
 	cfg       *Config
 	block     *types.Block

@@ -22,6 +22,7 @@ type Processor struct {
 	cfg      *Config
 	analyses evm.AnalysisCache
 	steps    stepper
+	vm       *evm.EVM // kept from block to block (Configure)
 	frag     bal.Fragment
 	builder  bal.Builder
 	// forceRecord records the access list before Amsterdam too (tests and
@@ -63,10 +64,15 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 	}
 	senders := startSenders(block.Transactions, p.cfg.ChainID)
 	defer senders.close()
-	vm, err := evm.NewEVM(env.ctx, env.rules, evm.Config{Analyses: p.analyses})
+	if p.vm == nil {
+		p.vm, err = evm.NewEVM(env.ctx, env.rules, evm.Config{Analyses: p.analyses})
+	} else {
+		err = p.vm.Configure(env.ctx, env.rules)
+	}
 	if err != nil {
 		return nil, err
 	}
+	vm := p.vm
 	s := &p.steps
 	s.bs.Reset(pre)
 	s.amsterdam = env.amsterdam

@@ -31,9 +31,11 @@ const frameRetain = 64
 const memRetain = 1 << 20
 
 // EVM executes calls and creates on a StateDB under one set of rules and one
-// block. It is reused across the transactions of a block (and across blocks
-// with the same rules) by one goroutine: Reset points it at the next
-// transaction's state, ApplyMessage sets the transaction context.
+// block. It is reused across the transactions of a block and across blocks
+// by one goroutine: Reset points it at the next transaction's state,
+// ApplyMessage sets the transaction context, Configure moves it to the next
+// block (the sequential processor and each parallel worker keep theirs from
+// block to block).
 //
 // An EVM is not safe for concurrent use, except for Cancel.
 type EVM struct {
