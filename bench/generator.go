@@ -184,30 +184,32 @@ func (g *generator) nextBlock() (Block, error) {
 	if heavyLast {
 		limit -= heavy.tx.Gas // its room, in both dimensions
 	}
-	var cands []*candidate
+	var (
+		cands                         []*candidate
+		n                             int
+		execSum, stateSum             uint64
+		expectExec, expectState, last uint64
+	)
 	if heavy != nil && !heavyLast {
 		cands = append(cands, heavy)
+		expectExec = heavy.tx.Gas
 	}
-	var (
-		n                  int
-		execSum, stateSum  uint64
-		expectExec, expect uint64
-	)
 	for trial := 0; ; trial++ {
 		// Draw until the block is overfilled by the expectation.
 		target := limit / 100 * (100 + overfillPercent)
 		if trial > 0 {
-			target = expect + expect/4 // the last draw all fitted: a quarter more
+			target = last + last/4 // the last draw all fitted: a quarter more
 		}
-		for expectExec < target && g.stateOf(cands) < limit {
+		for expectExec < target && expectState < limit {
 			c, err := g.draw()
 			if err != nil {
 				return Block{}, err
 			}
 			cands = append(cands, c)
 			expectExec += uint64(g.ratio[c.kind] * float64(c.allowance()))
+			expectState += c.state
 		}
-		expect = expectExec
+		last = expectExec
 		all := cands
 		if heavyLast {
 			all = append(cands[:len(cands):len(cands)], heavy)
@@ -262,15 +264,6 @@ func (g *generator) nextBlock() (Block, error) {
 	}
 	g.hashes = append(g.hashes, built.Block.Hash())
 	return Block{RLP: built.Block.AppendRLP(nil), BAL: built.AccessListRLP, Block: built.Block, Senders: senders}, nil
-}
-
-// stateOf returns the candidates' state gas.
-func (g *generator) stateOf(cands []*candidate) uint64 {
-	var s uint64
-	for _, c := range cands {
-		s += c.state
-	}
-	return s
 }
 
 // trial runs the candidates in a block like the one attrs describe, with a
