@@ -2,6 +2,7 @@ package gethpeer
 
 import (
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/balexec/balexec/bench"
 	"github.com/balexec/balexec/internal/testdata"
 	btypes "github.com/balexec/balexec/types"
 	"github.com/ethereum/go-ethereum/common"
@@ -16,22 +18,32 @@ import (
 	"github.com/holiman/uint256"
 )
 
-// The benchmark workloads, each built once per test binary on first use
-// (building takes about a second) and read-only afterwards.
-var benchWorkloads = []struct {
+// Sizes of the bench workloads BenchmarkInsert times (bench.Params; zero
+// is the default: 4 blocks of 100M gas).
+var (
+	benchBlocks   = flag.Int("blocks", 0, "BenchmarkInsert: blocks per bench workload (0: bench.DefaultBlocks)")
+	benchGasLimit = flag.Uint64("gaslimit", 0, "BenchmarkInsert: gas limit of the bench workloads (0: bench.DefaultGasLimit)")
+)
+
+// benchSeed is the seed of the timed bench workloads.
+const benchSeed = 1
+
+// namedWorkload is a workload of BenchmarkInsert, built once per test
+// binary on first use and read-only afterwards.
+type namedWorkload struct {
 	name  string
 	build func() (*Workload, error)
-}{
-	{"transfers", sync.OnceValues(func() (*Workload, error) {
-		return TransfersWorkload(BulkParams{Seed: 1, Blocks: 4, TxsPerBlock: 1000})
-	})},
-	{"erc20", sync.OnceValues(func() (*Workload, error) {
-		return ERC20Workload(BulkParams{Seed: 1, Blocks: 4, TxsPerBlock: 1000})
-	})},
-	{"mixed", sync.OnceValues(func() (*Workload, error) {
-		return MixedWorkload(Params{Seed: 1, Fork: Amsterdam, Blocks: 4, TxsPerBlock: MaxTxsPerBlock})
-	})},
-	{"hive", sync.OnceValues(func() (*Workload, error) {
+}
+
+// benchWorkloads are the bench package's workloads and the hive chain.
+var benchWorkloads = func() []namedWorkload {
+	var out []namedWorkload
+	for _, name := range bench.Workloads() {
+		out = append(out, namedWorkload{name, sync.OnceValues(func() (*Workload, error) {
+			return BenchWorkload(name, bench.Params{Seed: benchSeed, Blocks: *benchBlocks, GasLimit: *benchGasLimit})
+		})})
+	}
+	return append(out, namedWorkload{"hive", sync.OnceValues(func() (*Workload, error) {
 		root, err := testdata.RepoRoot()
 		if err != nil {
 			return nil, err
@@ -46,20 +58,27 @@ var benchWorkloads = []struct {
 			return nil, err
 		}
 		return HiveWorkload(gjson, payloads, hiveFirstTimed)
-	})},
-}
+	})})
+}()
 
-// BenchmarkInsert times the import of each workload's timed blocks into a
-// fresh chain by go-ethereum (sequential and BAL-parallel processors) and
-// balexec (the same two), one sub-benchmark per pair:
+// BenchmarkInsert times the import of each workload's timed blocks, with
+// their access lists, into a fresh chain by go-ethereum (sequential and
+// BAL-parallel processors) and balexec (the same two), in both sender
+// regimes, one sub-benchmark per triple:
 //
-//	BenchmarkInsert/workload=erc20/impl=balexec-par
+//	BenchmarkInsert/workload=erc20/senders=warm/impl=balexec-par
 //
-// Each iteration sets up a new chain at genesis (with the untimed blocks
-// imported) and decodes the blocks afresh with the timer stopped, collects
-// the garbage of that setup, and times only the import. An op is the
-// import of all timed blocks; ms/block and mgas/s (header gas used) are
-// derived from the same timed total.
+// The workloads are bench's eight (seed 1, -blocks and -gaslimit, 4 blocks
+// of 100M gas by default) and the hive chain's Amsterdam blocks. In the
+// cold regime each side recovers every sender inside the timed import; in
+// the warm one the senders are cached in the transactions beforehand (see
+// SenderRegime). Each iteration sets up a new chain at genesis (with the
+// untimed blocks imported), decodes the blocks afresh and caches the
+// senders with the timer stopped, collects the garbage of that setup, and
+// times only the import, in which both sides validate everything. An op is
+// the import of all timed blocks; ms/block and mgas/s (header gas used)
+// are derived from the same timed total. The balexec-par benchmark fails if
+// any block fell back to sequential execution.
 func BenchmarkInsert(b *testing.B) {
 	for _, wl := range benchWorkloads {
 		b.Run("workload="+wl.name, func(b *testing.B) {
@@ -67,18 +86,22 @@ func BenchmarkInsert(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			for _, impl := range Impls() {
-				b.Run("impl="+impl.String(), func(b *testing.B) { benchImport(b, w, impl) })
+			for _, senders := range SenderRegimes() {
+				b.Run("senders="+senders.String(), func(b *testing.B) {
+					for _, impl := range Impls() {
+						b.Run("impl="+impl.String(), func(b *testing.B) { benchImport(b, w, impl, senders) })
+					}
+				})
 			}
 		})
 	}
 }
 
-func benchImport(b *testing.B, w *Workload, impl Impl) {
+func benchImport(b *testing.B, w *Workload, impl Impl, senders SenderRegime) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		r, err := w.Prepare(impl)
+		r, err := w.Prepare(impl, senders)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -86,7 +109,7 @@ func benchImport(b *testing.B, w *Workload, impl Impl) {
 		b.StartTimer()
 		// The label marks the import's samples (and those of the goroutines
 		// it starts) in a -cpuprofile: pprof -tagfocus=phase=import.
-		pprof.Do(context.Background(), pprof.Labels("phase", "import", "impl", impl.String()), func(context.Context) {
+		pprof.Do(context.Background(), pprof.Labels("phase", "import", "impl", impl.String(), "senders", senders.String()), func(context.Context) {
 			err = r.Import()
 		})
 		b.StopTimer()

@@ -1,6 +1,8 @@
 // Package gethpeer is balexec's differential harness against go-ethereum
 // v1.17.10: it generates chains with go-ethereum itself, runs balexec on the
-// same blocks and compares everything. It is a module of its own, the only
+// same blocks and compares everything; and it times both clients side by
+// side on the seeded workloads of balexec's bench package, which
+// go-ethereum must accept. It is a module of its own, the only
 // place go-ethereum appears; balexec's go.mod never requires it.
 //
 // # Generation
@@ -56,37 +58,49 @@
 // # Side-by-side timing
 //
 // A [Workload] is a genesis and blocks in wire form, each with its access
-// list: [TransfersWorkload] (value transfers, a fifth to new accounts),
-// [ERC20Workload] (token transfers on one contract: two balance slots read
-// and written, a fifth to new holders), both from distinct senders per
-// block, at up to [BulkParams].TxsPerBlock a block; [MixedWorkload] (the
-// generator above at its densest); and [HiveWorkload] (engine API payloads,
-// turned into blocks by go-ethereum's engine.ExecutableDataToBlock, which
-// attaches each access list as engine_newPayload does).
+// list. [BenchWorkload] takes one of the seeded workloads of balexec's
+// bench package (transfers, erc20, dex, nft, storage, compute, skew, mixed:
+// Amsterdam blocks filled to 100M gas by default, built and given their
+// access lists by balexec's exec.Chain.BuildBlock; see that package);
+// [HiveWorkload] turns the engine API payloads of hive's chain into blocks
+// with go-ethereum's engine.ExecutableDataToBlock, which attaches each
+// access list as engine_newPayload does. TestBenchWorkloadsAgree imports
+// every bench workload (small; full size with -full) with go-ethereum's two
+// processors and balexec's two: go-ethereum checks every block balexec
+// built (state root, receipts, bloom, gas used, requests, access list
+// hash) against its own execution.
 //
-// [Workload.Prepare] sets up one of four importers ([Impl]) with the timer
-// off: go-ethereum's BlockChain.InsertChain with its sequential or its
-// BAL-parallel processor ([GethBenchConfig]: hash-keyed trie nodes, no
-// snapshot, no transaction index, an in-memory database), or balexec's
+// [Workload.Prepare] sets up one of four importers ([Impl]) in one of two
+// sender regimes ([SenderRegime]) with the timer off: go-ethereum's
+// BlockChain.InsertChain with its sequential or its BAL-parallel processor
+// ([GethBenchConfig]: hash-keyed trie nodes, no snapshot, no transaction
+// index, an in-memory database), or balexec's
 // exec.Chain.InsertWithAccessList sequential or with EnableParallel. Every
 // run decodes its own blocks, so no sender or hash cached in a decoded
-// transaction carries over. [Run.Import] is what BenchmarkInsert times:
-// both sides then check the header, the body, the access list against the
+// transaction carries over. In the cold regime both sides recover every
+// sender inside the timed import; in the warm one the senders are cached
+// in the decoded transactions first, as a client knows them from its pool
+// (go-ethereum: types.Sender with the block's signer; balexec:
+// Transaction.SetSender with the generator's senders, or Sender for the
+// hive chain). [Run.Import] is what BenchmarkInsert times
+// (BenchmarkInsert/workload=<name>/senders=<cold|warm>/impl=<impl>): both
+// sides then check the header, the body, the access list against the
 // header's hash and its rules, execute, rebuild the access list and compare
 // it, and check gas used, bloom, receipts root, requests hash and state
-// root.
+// root. speed.sh runs it with -count=10 -cpu=1,2, keeps the raw output in
+// testdata/speed and prints the benchstat tables.
 //
 // What still differs: go-ethereum commits the post-state to its trie
 // database and writes block, receipts and head markers to the key-value
-// store, balexec keeps trie nodes in a map; go-ethereum recovers the senders
-// of the whole batch in the background while the first blocks execute,
-// balexec block by block, overlapping execution; go-ethereum recovers them
-// with libsecp256k1 through cgo, balexec in pure Go unless built with the
-// libsecp256k1 tag; go-ethereum's sequential processor runs a speculative
-// prefetcher on another core; go-ethereum gets the access list decoded
-// (from the untimed decode), balexec decodes it during the import;
-// balexec's decoder computes transaction hashes during the untimed decode,
-// go-ethereum computes them during the import.
+// store, balexec keeps trie nodes in a map; in the cold regime go-ethereum
+// recovers the senders of the whole batch in the background while the
+// first blocks execute, balexec block by block, overlapping execution, and
+// go-ethereum recovers them with libsecp256k1 through cgo, balexec in pure
+// Go unless built with the libsecp256k1 tag; go-ethereum's sequential
+// processor runs a speculative prefetcher on another core; go-ethereum gets
+// the access list decoded (from the untimed decode), balexec decodes it
+// during the import; balexec's decoder computes transaction hashes during
+// the untimed decode, go-ethereum computes them during the import.
 //
 // # Scaling
 //

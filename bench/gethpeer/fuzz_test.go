@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/balexec/balexec/bench"
 	"github.com/balexec/balexec/internal/testdata"
 )
 
@@ -28,22 +29,38 @@ func FuzzDifferential(f *testing.F) {
 	})
 }
 
-// FuzzBulkWorkload builds a small transfers or erc20 workload from the seed
-// and requires all four importers to accept it: go-ethereum's two
-// processors and balexec's two, the parallel one without falling back.
-func FuzzBulkWorkload(f *testing.F) {
+// FuzzBenchWorkload generates a small bench workload (the seed picks which
+// and its size) and requires all four importers to accept it in both sender
+// regimes: go-ethereum's two processors and balexec's two, the parallel one
+// without falling back.
+func FuzzBenchWorkload(f *testing.F) {
 	for _, s := range []uint64{0, 1, 7, 1 << 33} {
-		f.Add(s, uint8(1), false)
-		f.Add(s, uint8(40), true)
+		f.Add(s, uint8(s), uint8(0))
+		f.Add(s, uint8(s+3), uint8(5))
 	}
-	f.Fuzz(func(t *testing.T, seed uint64, txs uint8, token bool) {
-		p := BulkParams{Seed: seed, Blocks: 1 + int(seed%3), TxsPerBlock: 1 + int(txs%64)}
-		t.Logf("seed: %d (%s, token %v)", seed, p, token)
-		build := TransfersWorkload
-		if token {
-			build = ERC20Workload
+	// Load both sides' KZG setups now, in every worker: it takes seconds,
+	// and the fuzzer takes an input that runs for 10s for a hang.
+	warm, err := BenchWorkload(bench.Storage, bench.Params{Blocks: 1, GasLimit: bench.MinGasLimit, Senders: 1})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, impl := range []Impl{GethSeq, BalexecSeq} {
+		r, err := warm.Prepare(impl, SendersCold)
+		if err != nil {
+			f.Fatal(err)
 		}
-		w, err := build(p)
+		err = r.Import()
+		r.Close()
+		if err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, seed uint64, which, size uint8) {
+		names := bench.Workloads()
+		name := names[int(which)%len(names)]
+		p := bench.Params{Seed: seed, Blocks: 1 + int(seed%2), GasLimit: bench.MinGasLimit + uint64(size%6)*1_000_000, Senders: 1 + int(seed%32)}
+		t.Logf("seed: %d (%s %s)", seed, name, p)
+		w, err := BenchWorkload(name, p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,8 +2,10 @@ package gethpeer
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
+	"github.com/balexec/balexec/bench"
 	"github.com/balexec/balexec/exec"
 	btypes "github.com/balexec/balexec/types"
 	"github.com/ethereum/go-ethereum/core"
@@ -11,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/types/bal"
 	"github.com/ethereum/go-ethereum/rlp"
+	"github.com/holiman/uint256"
 )
 
 // A Workload is a chain to import side by side into go-ethereum and
@@ -44,6 +47,9 @@ type Workload struct {
 type WorkloadBlock struct {
 	RLP []byte
 	BAL []byte // nil before Amsterdam
+	// Senders are the transactions' senders when the workload's generator
+	// knows them (bench workloads; nil for the hive chain).
+	Senders []btypes.Address
 }
 
 // TimedBlocks returns the number of timed blocks.
@@ -54,6 +60,32 @@ func (w *Workload) String() string {
 	n := w.TimedBlocks()
 	return fmt.Sprintf("%s: %d timed blocks (of %d), %d txs (%d..%d per block), %.1f Mgas per block",
 		w.Name, n, len(w.Blocks), w.Txs, w.MinTxs, w.MaxTxs, float64(w.Gas)/float64(max(n, 1))/1e6)
+}
+
+// BenchWorkload generates the workload name of balexec's bench package
+// (bench.Workloads: transfers, erc20, dex, nft, storage, compute, skew,
+// mixed) with p, every block timed. Errors: ErrInvalidParams for an unknown
+// name or bad parameters, ErrGenerate when generation fails.
+func BenchWorkload(name string, p bench.Params) (*Workload, error) {
+	bw, err := bench.Generate(name, p)
+	switch {
+	case errors.Is(err, bench.ErrInvalidParams) || errors.Is(err, bench.ErrUnknownWorkload):
+		return nil, fmt.Errorf("%w: %w", ErrInvalidParams, err)
+	case err != nil:
+		return nil, fmt.Errorf("%w: %w", ErrGenerate, err)
+	}
+	w := &Workload{Name: name, GenesisJSON: bw.GenesisJSON}
+	for i, b := range bw.Blocks {
+		w.Blocks = append(w.Blocks, WorkloadBlock{RLP: b.RLP, BAL: b.BAL, Senders: b.Senders})
+		n := len(b.Block.Transactions)
+		if i == 0 || n < w.MinTxs {
+			w.MinTxs = n
+		}
+		w.MaxTxs = max(w.MaxTxs, n)
+		w.Txs += n
+		w.Gas += b.Block.Header.GasUsed
+	}
+	return w, nil
 }
 
 // newWorkload builds a workload from a genesis file and go-ethereum's blocks
@@ -113,10 +145,38 @@ func (i Impl) String() string {
 	return fmt.Sprintf("Impl(%d)", int(i))
 }
 
+// SenderRegime says whether the importers know the transactions' senders
+// before the timed import.
+type SenderRegime int
+
+const (
+	// SendersCold: every sender is recovered from its signature inside the
+	// timed import, on both sides (the blocks are decoded afresh).
+	SendersCold SenderRegime = iota
+	// SendersWarm: the senders are known before the block, as an execution
+	// client knows them from its transaction pool: go-ethereum's
+	// types.Sender has cached each one in its transaction, balexec's
+	// Transaction.SetSender (or Sender) in its.
+	SendersWarm
+	numRegimes
+)
+
+var regimeNames = [numRegimes]string{"cold", "warm"}
+
+// SenderRegimes returns the two regimes.
+func SenderRegimes() []SenderRegime { return []SenderRegime{SendersCold, SendersWarm} }
+
+func (s SenderRegime) String() string {
+	if s >= 0 && s < numRegimes {
+		return regimeNames[s]
+	}
+	return fmt.Sprintf("SenderRegime(%d)", int(s))
+}
+
 // Run is one import of a workload's timed blocks by one importer, set up
 // apart from the import: a fresh chain at genesis with the untimed blocks
-// imported, and the timed blocks freshly decoded. Import it once, then
-// Close it.
+// imported, and the timed blocks freshly decoded (with their senders
+// recovered, in the warm regime). Import it once, then Close it.
 type Run struct {
 	impl Impl
 	w    *Workload
@@ -143,9 +203,12 @@ func GethBenchConfig(impl Impl) *core.BlockChainConfig {
 	return cfg
 }
 
-// Prepare sets up a Run of the workload for impl: everything but the timed
-// import.
-func (w *Workload) Prepare(impl Impl) (*Run, error) {
+// Prepare sets up a Run of the workload for impl in the sender regime:
+// everything but the timed import.
+func (w *Workload) Prepare(impl Impl, senders SenderRegime) (*Run, error) {
+	if senders < 0 || senders >= numRegimes {
+		return nil, fmt.Errorf("%w: sender regime %d", ErrInvalidParams, int(senders))
+	}
 	r := &Run{impl: impl, w: w}
 	switch impl {
 	case GethSeq, GethPar:
@@ -172,6 +235,17 @@ func (w *Workload) Prepare(impl Impl) (*Run, error) {
 			}
 		}
 		r.gethBlocks = blocks[w.Timed:]
+		if senders == SendersWarm {
+			for _, b := range r.gethBlocks {
+				signer := types.MakeSigner(genesis.Config, b.Number(), b.Time())
+				for j, tx := range b.Transactions() {
+					if _, err := types.Sender(signer, tx); err != nil {
+						r.Close()
+						return nil, fmt.Errorf("%w: %s: block %d tx %d: sender: %v", ErrSetup, w.Name, b.NumberU64(), j, err)
+					}
+				}
+			}
+		}
 	case BalexecSeq, BalexecPar:
 		gen, err := exec.ParseGenesis(w.GenesisJSON)
 		if err != nil {
@@ -202,6 +276,11 @@ func (w *Workload) Prepare(impl Impl) (*Run, error) {
 				}
 				continue
 			}
+			if senders == SendersWarm {
+				if err := knowSenders(b, w.Blocks[i].Senders, gen.Config.ChainID); err != nil {
+					return nil, fmt.Errorf("%w: %s: block %d: %w", ErrSetup, w.Name, i+1, err)
+				}
+			}
 			r.bBlocks = append(r.bBlocks, b)
 			r.bLists = append(r.bLists, w.Blocks[i].BAL)
 		}
@@ -209,6 +288,25 @@ func (w *Workload) Prepare(impl Impl) (*Run, error) {
 		return nil, fmt.Errorf("%w: importer %d", ErrInvalidParams, int(impl))
 	}
 	return r, nil
+}
+
+// knowSenders caches each transaction's sender in it: the known one when
+// the workload gives them, else the one recovered now.
+func knowSenders(b *btypes.Block, senders []btypes.Address, chainID uint64) error {
+	id := uint256.NewInt(chainID)
+	if senders != nil && len(senders) != len(b.Transactions) {
+		return fmt.Errorf("%d senders for %d transactions", len(senders), len(b.Transactions))
+	}
+	for j, tx := range b.Transactions {
+		if senders != nil {
+			tx.SetSender(id, senders[j])
+			continue
+		}
+		if _, err := tx.Sender(id); err != nil {
+			return fmt.Errorf("tx %d: sender: %w", j, err)
+		}
+	}
+	return nil
 }
 
 // decodeGethBlock decodes a block with go-ethereum's codec and attaches its

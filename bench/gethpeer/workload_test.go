@@ -3,9 +3,11 @@ package gethpeer
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"os"
 	"testing"
 
+	"github.com/balexec/balexec/bench"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/testdata"
 	"github.com/balexec/balexec/trie"
@@ -35,9 +37,10 @@ func hiveWorkload(tb testing.TB) *Workload {
 	return w
 }
 
-// importAll imports w with every importer and checks, for balexec's
-// parallel importer, that every timed block with a list was accepted by the
-// parallel processor with no sequential re-execution.
+// importAll imports w with every importer in both sender regimes and
+// checks, for balexec's parallel importer, that every timed block with a
+// list was accepted by the parallel processor with no sequential
+// re-execution.
 func importAll(t *testing.T, w *Workload) {
 	t.Helper()
 	withList := 0
@@ -46,47 +49,56 @@ func importAll(t *testing.T, w *Workload) {
 			withList++
 		}
 	}
-	for _, impl := range Impls() {
-		r, err := w.Prepare(impl)
-		if err != nil {
-			t.Fatalf("%s: %s: prepare: %v", w.Name, impl, err)
-		}
-		if err := r.Import(); err != nil {
-			t.Errorf("%s: %s: %v", w.Name, impl, err)
-		}
-		st := r.ParallelStats()
-		r.Close()
-		switch {
-		case impl == BalexecPar && (st.Parallel != withList || st.Sequential != 0):
-			t.Errorf("%s: %s: %d blocks parallel and %d re-executed sequentially, want %d and 0",
-				w.Name, impl, st.Parallel, st.Sequential, withList)
-		case impl != BalexecPar && st != (exec.ParallelStats{}):
-			t.Errorf("%s: %s: parallel stats %+v", w.Name, impl, st)
+	for _, senders := range SenderRegimes() {
+		for _, impl := range Impls() {
+			r, err := w.Prepare(impl, senders)
+			if err != nil {
+				t.Fatalf("%s: %s %s: prepare: %v", w.Name, impl, senders, err)
+			}
+			if err := r.Import(); err != nil {
+				t.Errorf("%s: %s %s: %v", w.Name, impl, senders, err)
+			}
+			st := r.ParallelStats()
+			r.Close()
+			switch {
+			case impl == BalexecPar && (st.Parallel != withList || st.Sequential != 0):
+				t.Errorf("%s: %s %s: %d blocks parallel and %d re-executed sequentially, want %d and 0",
+					w.Name, impl, senders, st.Parallel, st.Sequential, withList)
+			case impl != BalexecPar && st != (exec.ParallelStats{}):
+				t.Errorf("%s: %s %s: parallel stats %+v", w.Name, impl, senders, st)
+			}
 		}
 	}
 }
 
-// TestWorkloads imports small versions of every workload with all four
-// importers: each validates every block in full, so each must accept them.
-func TestWorkloads(t *testing.T) {
-	bulk := BulkParams{Seed: 3, Blocks: 3, TxsPerBlock: 150}
-	for _, build := range []func(BulkParams) (*Workload, error){TransfersWorkload, ERC20Workload} {
-		w, err := build(bulk)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if w.Txs != bulk.Blocks*bulk.TxsPerBlock || w.TimedBlocks() != bulk.Blocks || w.Gas == 0 {
-			t.Errorf("%s", w)
-		}
-		t.Logf("%s", w)
-		importAll(t, w)
+var fullSize = flag.Bool("full", false, "TestBenchWorkloadsAgree: the bench workloads at their default size (4 blocks of 100M gas) instead of a small one")
+
+// TestBenchWorkloadsAgree generates every workload of balexec's bench
+// package (small by default, full size with -full) and imports it with
+// go-ethereum v1.17.10's sequential and BAL-parallel processors and
+// balexec's two, in both sender regimes: go-ethereum checks each block's
+// state root, receipts, bloom, gas used, requests and access list hash
+// against its own execution, so its accepting the blocks balexec built is
+// the agreement; balexec's parallel importer must not fall back.
+func TestBenchWorkloadsAgree(t *testing.T) {
+	p := bench.Params{Seed: 1, Blocks: 2, GasLimit: 20_000_000, Senders: 256}
+	if *fullSize {
+		p = bench.Params{Seed: 1}
 	}
-	w, err := MixedWorkload(Params{Seed: 3, Fork: Amsterdam, Blocks: 3, TxsPerBlock: 60})
-	if err != nil {
-		t.Fatal(err)
+	t.Logf("seed %d, %s", p.Seed, p)
+	for _, name := range bench.Workloads() {
+		t.Run(name, func(t *testing.T) {
+			w, err := BenchWorkload(name, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w.TimedBlocks() != p.WithDefaults().Blocks || w.Txs == 0 || w.Gas == 0 {
+				t.Fatalf("%s", w)
+			}
+			t.Logf("%s", w)
+			importAll(t, w)
+		})
 	}
-	t.Logf("%s", w)
-	importAll(t, w)
 }
 
 // TestHiveWorkload imports the hive chain with every importer, and checks
@@ -129,61 +141,21 @@ func TestHiveWorkload(t *testing.T) {
 	importAll(t, w)
 }
 
-// TestBulkDeterministic: the same parameters give the same workload, byte
-// for byte, and another seed another one.
-func TestBulkDeterministic(t *testing.T) {
-	p := BulkParams{Seed: 5, Blocks: 2, TxsPerBlock: 40}
-	for _, build := range []func(BulkParams) (*Workload, error){TransfersWorkload, ERC20Workload} {
-		a, err := build(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := build(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(a.GenesisJSON, b.GenesisJSON) || len(a.Blocks) != len(b.Blocks) {
-			t.Fatalf("%s: two runs differ", a.Name)
-		}
-		for i := range a.Blocks {
-			if !bytes.Equal(a.Blocks[i].RLP, b.Blocks[i].RLP) || !bytes.Equal(a.Blocks[i].BAL, b.Blocks[i].BAL) {
-				t.Fatalf("%s: block %d differs between two runs", a.Name, i+1)
-			}
-		}
-		q := p
-		q.Seed++
-		c, err := build(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if bytes.Equal(a.Blocks[0].RLP, c.Blocks[0].RLP) {
-			t.Errorf("%s: seeds %d and %d give the same block", a.Name, p.Seed, q.Seed)
-		}
-	}
-}
-
 // TestWorkloadErrors: bad parameters and a corrupted block are reported as
 // sentinels, by every importer.
 func TestWorkloadErrors(t *testing.T) {
-	bad := []BulkParams{
-		{Seed: 1, Blocks: 0, TxsPerBlock: 10},
-		{Seed: 1, Blocks: MaxBlocks + 1, TxsPerBlock: 10},
-		{Seed: 1, Blocks: 1, TxsPerBlock: 0},
-		{Seed: 1, Blocks: 1, TxsPerBlock: MaxBulkTxsPerBlock + 1},
-		{Seed: 1, Blocks: 1, TxsPerBlock: 10, GasLimit: 1},
-	}
-	for _, p := range bad {
-		if _, err := TransfersWorkload(p); !errors.Is(err, ErrInvalidParams) {
+	for _, p := range []bench.Params{{Blocks: -1}, {GasLimit: 1}, {Senders: -1}} {
+		if _, err := BenchWorkload(bench.Transfers, p); !errors.Is(err, ErrInvalidParams) || !errors.Is(err, bench.ErrInvalidParams) {
 			t.Errorf("%+v: %v, want ErrInvalidParams", p, err)
 		}
 	}
-	if _, err := MixedWorkload(Params{Seed: 1, Fork: Prague, Blocks: 1}); !errors.Is(err, ErrInvalidParams) {
-		t.Errorf("mixed workload of Prague: %v", err)
+	if _, err := BenchWorkload("nope", bench.Params{}); !errors.Is(err, ErrInvalidParams) {
+		t.Errorf("unknown workload: %v", err)
 	}
 	if _, err := HiveWorkload([]byte("{}"), []byte("[]"), 1); !errors.Is(err, ErrSetup) {
 		t.Errorf("empty hive chain: %v", err)
 	}
-	w, err := TransfersWorkload(BulkParams{Seed: 2, Blocks: 2, TxsPerBlock: 20})
+	w, err := BenchWorkload(bench.Transfers, bench.Params{Seed: 2, Blocks: 2, GasLimit: bench.MinGasLimit, Senders: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +163,7 @@ func TestWorkloadErrors(t *testing.T) {
 	// longer hashes to the header's.
 	w.Blocks[1].BAL = w.Blocks[0].BAL
 	for _, impl := range Impls() {
-		r, err := w.Prepare(impl)
+		r, err := w.Prepare(impl, SendersCold)
 		if err != nil {
 			t.Fatalf("%s: %v", impl, err)
 		}
@@ -201,7 +173,15 @@ func TestWorkloadErrors(t *testing.T) {
 			t.Errorf("%s: block with another block's access list: %v", impl, err)
 		}
 	}
-	if _, err := w.Prepare(Impl(-1)); !errors.Is(err, ErrInvalidParams) {
+	if _, err := w.Prepare(Impl(-1), SendersCold); !errors.Is(err, ErrInvalidParams) {
 		t.Errorf("unknown importer: %v", err)
+	}
+	if _, err := w.Prepare(GethSeq, SenderRegime(7)); !errors.Is(err, ErrInvalidParams) {
+		t.Errorf("unknown sender regime: %v", err)
+	}
+	// A wrong number of known senders is a setup error.
+	w.Blocks[0].Senders = w.Blocks[0].Senders[1:]
+	if _, err := w.Prepare(BalexecSeq, SendersWarm); !errors.Is(err, ErrSetup) {
+		t.Errorf("short sender list: %v", err)
 	}
 }

@@ -1,0 +1,15 @@
+package bench
+
+import "errors"
+
+var (
+	// ErrInvalidParams: the parameters of a workload are out of range.
+	ErrInvalidParams = errors.New("bench: invalid parameters")
+	// ErrUnknownWorkload: no workload has the name asked for.
+	ErrUnknownWorkload = errors.New("bench: unknown workload")
+	// ErrGenerate: generation failed: a contract does not assemble, a
+	// transaction fails or the gas accounting disagrees with execution, or
+	// the chain rejects a built block. It is a bug of the generator (or of
+	// the executor), never of the parameters.
+	ErrGenerate = errors.New("bench: generation failed")
+)
