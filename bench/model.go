@@ -1,15 +1,11 @@
 package bench
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/balexec/balexec/exec"
 )
-
-// ErrModel: the timings given to the model do not describe a parallel run.
-var ErrModel = errors.New("bench: timings unusable by the model")
 
 // Profile is one block as the scaling model sees it: the parts of its
 // parallel execution, measured (exec.Timings) on a run with one worker,

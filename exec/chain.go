@@ -117,6 +117,9 @@ func allocUpdates(alloc state.Alloc) []state.AccountUpdate {
 	return out
 }
 
+// Config returns the chain's configuration.
+func (c *Chain) Config() *Config { return c.cfg }
+
 // Head returns the header of the current head block.
 func (c *Chain) Head() *types.Header { return c.head }
 

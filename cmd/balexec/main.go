@@ -11,6 +11,7 @@
 //	balexec statetest [-v] PATH...
 //	balexec blocktest [-v] PATH...
 //	balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE] [--parallel N]
+//	balexec bench (--workload NAME | FIXTURE.json) [--workers LIST] [--blocks N] [--runs N] [--senders cold|warm] [--svg FILE] [--json FILE]
 //
 // Every command that checks a set of cases prints one line per failure and
 // ends with "N passed, M failed"; the exit status is non-zero when anything
@@ -19,6 +20,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -38,10 +40,16 @@ Usage:
   balexec blocktest [-v] PATH...        run blockchain tests (files or directories)
   balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE] [--parallel N]
                                         import a chain and check every block
+  balexec bench (--workload NAME | FIXTURE.json) [--workers LIST] [--blocks N] [--runs N]
+                [--senders cold|warm] [--svg FILE] [--json FILE]
+                                        time blocks sequentially and in parallel, with a model of more cores
 `
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // the usage was asked for, and printed
+		}
 		if !errors.Is(err, errFailed) {
 			fmt.Fprintln(os.Stderr, "balexec:", err)
 		}
@@ -74,6 +82,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return blockTest(args[1:], stdout, stderr)
 	case "replay":
 		return replay(args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

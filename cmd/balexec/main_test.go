@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -192,5 +193,67 @@ func TestBlockTestCommand(t *testing.T) {
 	out, err := runCmd(t, "blocktest", dir)
 	if err != nil || strings.Contains(out, "FAIL") || !strings.Contains(out, " passed, 0 failed\n") {
 		t.Fatalf("err %v, output %s", err, out)
+	}
+}
+
+// TestBenchCommand times a small generated workload and the go-ethereum
+// fixture in the repository (one run each), and checks the report's shape:
+// a line per block, the summary, the model check and curve, and the JSON
+// and SVG files. It asserts no timing: those are the command's output.
+func TestBenchCommand(t *testing.T) {
+	dir := t.TempDir()
+	svg, js := filepath.Join(dir, "b.svg"), filepath.Join(dir, "b.json")
+	out, err := runCmd(t, "bench", "--workload", "transfers", "--blocks", "2", "--gaslimit", "4000000", "--runs", "1",
+		"--workers", "2,1", "--senders", "warm", "--svg", svg, "--json", js)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"par1 ms", "par2 ms", "summary transfers: 2 blocks", "model check", "1 workers", "2 workers", "model speedup", "bound"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("output lacks %q:\n%s", want, out)
+		}
+	}
+	var reports []struct {
+		Workers []int
+		Blocks  []struct{ Txs int }
+	}
+	data, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &reports); err != nil || len(reports) != 1 || len(reports[0].Blocks) != 2 || len(reports[0].Workers) != 2 {
+		t.Fatalf("json report: %v %+v", err, reports)
+	}
+	if b, err := os.ReadFile(svg); err != nil || !bytes.HasPrefix(b, []byte("<svg")) || !bytes.Contains(b, []byte("polyline")) {
+		t.Fatalf("svg: %v", err)
+	}
+
+	out, err = runCmd(t, "bench", "--runs", "1", "--workers", "2", testdata.Repo(t, "gethpeer/amsterdam-seed11.json"))
+	if err != nil || !strings.Contains(out, "summary gethpeer_Amsterdam_seed11") || strings.Count(out, "\n") < 6 {
+		t.Fatalf("fixture: %v\n%s", err, out)
+	}
+
+	for _, args := range [][]string{
+		{"bench"},
+		{"bench", "--workload", "transfers", "x.json"},
+		{"bench", "--workload", "nosuch"},
+		{"bench", "--workload", "transfers", "--senders", "lukewarm"},
+		{"bench", "--workload", "transfers", "--workers", "0"},
+		{"bench", "--workload", "transfers", "--runs", "0"},
+		{"bench", testdata.Repo(t, "genesis/sepolia.json")},
+	} {
+		if _, err := runCmd(t, args...); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+}
+
+// TestHelpIsNotAnError: --help prints a command's flags and succeeds.
+func TestHelpIsNotAnError(t *testing.T) {
+	for _, cmd := range []string{"replay", "bench"} {
+		out, err := runCmd(t, cmd, "--help")
+		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(out, "-") {
+			t.Fatalf("%s --help: %v\n%s", cmd, err, out)
+		}
 	}
 }
