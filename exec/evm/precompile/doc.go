@@ -10,7 +10,8 @@
 // [Berlin] (used through Shanghai), [Cancun], [Prague], [Osaka] and
 // [Amsterdam]. [Set.Get] is an array index for 0x01-0x11 and one comparison
 // for 0x100, without allocating; [Set.Addresses] lists a set in ascending
-// order for warming the access list. [Warm] loads the KZG trusted setup.
+// order for warming the access list. [Warm] builds the KZG verification key
+// (optional; a few microseconds).
 //
 // The EVM charges Gas(input) first and runs the contract only if the call can
 // pay; an error from Run fails the call and consumes all the gas given to it.
@@ -38,7 +39,8 @@
 //
 // Contracts and Sets are immutable after package initialisation and safe for
 // concurrent use. The one piece of lazily built state, the KZG verification
-// context, is built once under a sync.Once and read-only afterwards.
+// key (three constant points), is built once under a sync.Once and read-only
+// afterwards.
 //
 // # Libraries
 //
@@ -71,9 +73,17 @@
 //   - BLAKE2F: written here (the EIP-152 F function with a caller-chosen round
 //     count is not exposed by golang.org/x/crypto/blake2b); tested against
 //     x/crypto/blake2b by chaining F into BLAKE2b-512.
-//   - KZG point evaluation: github.com/crate-crypto/go-eth-kzg v1.5.0 with its
-//     embedded trusted setup, which is the Ethereum ceremony output and equal
-//     to the one go-ethereum embeds; go-ethereum's default KZG backend.
+//   - KZG point evaluation: verify_kzg_proof written here on gnark-crypto's
+//     BLS12-381 (point decoding with its subgroup check, a Straus-Shamir
+//     double multiplication in G1, PairingCheck). The verification key is
+//     the G2 generator and [τ]G2 from the Ethereum KZG ceremony's trusted
+//     setup, a constant in the source; verifying needs nothing else from
+//     the setup. go-ethereum's default backend (and this package's previous
+//     choice), github.com/crate-crypto/go-eth-kzg v1.5.0, first builds a
+//     context from the whole setup: about two seconds of CPU per process,
+//     mostly EIP-7594 tables. go-eth-kzg stays a test dependency: the
+//     contract is tested against it (outputs and error texts, which are
+//     go-ethereum's) and the constant against its copy of the setup file.
 //   - P256VERIFY: crypto/ecdsa and crypto/elliptic P256 from the standard
 //     library, exactly as go-ethereum does.
 package precompile

@@ -53,7 +53,17 @@ var (
 	// ErrKZGProof: the KZG proof does not verify, or a commitment, proof or
 	// scalar does not decode; wrapped with the library's reason.
 	ErrKZGProof = errors.New("error verifying kzg proof")
-	// ErrKZGSetup: the embedded trusted setup failed to load (a build
-	// defect, never caused by input).
+	// ErrKZGSetup: the KZG verification key's constants failed to load (a
+	// build defect, never caused by input).
 	ErrKZGSetup = errors.New("kzg trusted setup unavailable")
+)
+
+// Reasons wrapped by ErrKZGProof, with go-eth-kzg's texts (go-ethereum
+// appends the library's reason to ErrKZGProof's message). A commitment or
+// proof that does not decode is wrapped with gnark-crypto's own error.
+var (
+	// errKZGNonCanonicalScalar: z or y is not below BLS_MODULUS.
+	errKZGNonCanonicalScalar = errors.New("scalar is not canonical when interpreted as a big integer in big-endian")
+	// errKZGPairing: the points decode but the pairing check fails.
+	errKZGPairing = errors.New("can't verify opening proof")
 )

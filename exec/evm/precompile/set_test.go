@@ -183,8 +183,8 @@ func TestGasDoesNotAllocate(t *testing.T) {
 }
 
 // TestConcurrentUse runs contracts and Warm from several goroutines at once;
-// with -race it checks that the sets and the lazily built KZG context are
-// safe to share.
+// with -race it checks that the sets and the lazily built KZG verification
+// key are safe to share.
 func TestConcurrentUse(t *testing.T) {
 	s := precompile.Osaka()
 	type call struct {
