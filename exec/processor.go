@@ -32,8 +32,8 @@ type Processor struct {
 
 // NewProcessor returns a processor for the chain cfg. analyses may be nil
 // (each EVM then keeps a private cache) or shared between processors. From
-// Cancun it loads the KZG trusted setup of the point-evaluation precompile
-// now (once per process), so that no block pays for it.
+// Cancun it builds the point-evaluation precompile's verification key now
+// (once per process, microseconds), so that no block pays for it.
 func NewProcessor(cfg *Config, analyses evm.AnalysisCache) *Processor {
 	warmPrecompiles(cfg)
 	if analyses == nil {
@@ -42,9 +42,9 @@ func NewProcessor(cfg *Config, analyses evm.AnalysisCache) *Processor {
 	return &Processor{cfg: cfg, analyses: analyses, steps: newStepper()}
 }
 
-// warmPrecompiles loads the KZG setup for chains with Cancun. An error is a
-// defective embedded setup; the precompile reports it on every call, so it
-// is not lost here.
+// warmPrecompiles builds the KZG verification key for chains with Cancun.
+// An error is a defective embedded constant; the precompile reports it on
+// every call, so it is not lost here.
 func warmPrecompiles(cfg *Config) {
 	if cfg.CancunTime != nil {
 		_ = precompile.Warm()
