@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/balexec/balexec/internal/rlp"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
@@ -60,50 +61,69 @@ func UpdateState(root types.Hash, store NodeReader, updates []state.AccountUpdat
 // ctx.Err(), so that a root nobody waits for any more (a speculative run
 // that failed) stops costing CPU.
 func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
+	for i := 1; i < len(updates); i++ {
+		if compareAddr(&updates[i-1].Address, &updates[i].Address) >= 0 {
+			return types.Hash{}, nil, fmt.Errorf("%w: updates not sorted at %s", ErrKeyOrder, updates[i].Address)
+		}
+	}
 	accounts, err := NewSecure(root, store)
 	if err != nil {
 		return types.Hash{}, nil, err
 	}
-	// Read the old accounts (the trie is not safe for concurrent use).
-	type storageJob struct {
-		idx      int
-		oldRoot  types.Hash
-		newRoot  types.Hash
-		nodes    NodeSet
-		err      error
-		existing bool
+	n := len(updates)
+	// The hashed keys, once each, and the old accounts of the updated ones
+	// (one batch over the root's subtrees, which also resolves the paths the
+	// writes will take).
+	hashed := make([]types.Hash, n)
+	keys := make([][]byte, n)
+	parallelFor(n, func(i int) {
+		a := updates[i].Address
+		hashed[i] = types.Keccak256One(a[:])
+		keys[i] = hashed[i][:]
+	})
+	if err := ctx.Err(); err != nil {
+		return types.Hash{}, nil, err
 	}
-	jobs := make([]storageJob, 0, len(updates))
-	old := make([]types.Account, len(updates))
-	exists := make([]bool, len(updates))
-	hashed := make([]types.Hash, len(updates)) // keccak(address), hashed once
-	var kbuf [types.AddressLength]byte
+	old := make([]types.Account, n)
+	exists := make([]bool, n)
+	var decodeErr atomic.Pointer[error]
+	if err := accounts.t.GetBatch(keys, func(i int, val []byte) {
+		a, err := types.DecodeAccount(val)
+		if err != nil {
+			err = fmt.Errorf("%w: account %x: %w", ErrInvalidValue, updates[i].Address, err)
+			decodeErr.CompareAndSwap(nil, &err)
+			return
+		}
+		old[i], exists[i] = a, true
+	}); err != nil {
+		return types.Hash{}, nil, err
+	}
+	if e := decodeErr.Load(); e != nil {
+		return types.Hash{}, nil, *e
+	}
+
+	// The storage tries, on min(GOMAXPROCS, jobs) goroutines.
+	type storageJob struct {
+		idx     int
+		oldRoot types.Hash
+		newRoot types.Hash
+		nodes   NodeSet
+		err     error
+	}
+	var jobs []storageJob
 	for i := range updates {
 		u := &updates[i]
-		if i > 0 && compareAddr(&updates[i-1].Address, &u.Address) >= 0 {
-			return types.Hash{}, nil, fmt.Errorf("%w: updates not sorted at %s", ErrKeyOrder, u.Address)
-		}
-		kbuf = u.Address
-		hashed[i] = types.Keccak256One(kbuf[:])
 		if u.Deleted {
 			continue
 		}
-		if i%64 == 0 && ctx.Err() != nil {
-			return types.Hash{}, nil, ctx.Err()
-		}
-		acct, ok, err := accounts.getAccountAt(u.Address, hashed[i][:])
-		if err != nil {
-			return types.Hash{}, nil, err
-		}
-		old[i], exists[i] = acct, ok
 		oldRoot := types.EmptyRootHash
-		if ok && !u.Wiped {
-			oldRoot = acct.Root
+		if exists[i] && !u.Wiped {
+			oldRoot = old[i].Root
 		}
-		if len(u.Storage) == 0 && oldRoot == acct.Root && ok {
+		if len(u.Storage) == 0 && exists[i] && oldRoot == old[i].Root {
 			continue // storage unchanged
 		}
-		jobs = append(jobs, storageJob{idx: i, oldRoot: oldRoot, existing: ok})
+		jobs = append(jobs, storageJob{idx: i, oldRoot: oldRoot})
 	}
 	run := func(j *storageJob) {
 		u := &updates[j.idx]
@@ -115,86 +135,135 @@ func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, 
 			j.err = err
 			return
 		}
-		st, err := NewSecure(j.oldRoot, store)
-		if err != nil {
-			j.err = fmt.Errorf("storage of %s: %w", u.Address, err)
-			return
+		if j.newRoot, j.nodes, j.err = updateStorage(j.oldRoot, store, u.Storage); j.err != nil {
+			j.err = fmt.Errorf("storage of %s: %w", u.Address, j.err)
 		}
-		for _, s := range u.Storage {
-			if err := st.UpdateStorage(s.Key, s.Value); err != nil {
-				j.err = fmt.Errorf("storage of %s: %w", u.Address, err)
-				return
-			}
-		}
-		j.newRoot, j.nodes = st.Commit()
 	}
-	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), len(jobs))
 	var next atomic.Int64
-	for range workers - 1 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(jobs) {
-					return
-				}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for k := int(next.Add(1)) - 1; k < len(jobs); k = int(next.Add(1)) - 1 {
 				run(&jobs[k])
 			}
-		}()
-	}
-	for {
-		k := int(next.Add(1)) - 1
-		if k >= len(jobs) {
-			break
-		}
-		run(&jobs[k])
+		})
 	}
 	wg.Wait()
-
+	if err := ctx.Err(); err != nil {
+		return types.Hash{}, nil, err
+	}
 	nodes := make(NodeSet)
-	roots := make(map[int]types.Hash, len(jobs))
 	for k := range jobs {
 		j := &jobs[k]
 		if j.err != nil {
 			return types.Hash{}, nil, j.err
 		}
-		for h, n := range j.nodes {
-			nodes[h] = n
+		for h, enc := range j.nodes {
+			nodes[h] = enc
 		}
-		roots[j.idx] = j.newRoot
+		old[j.idx].Root = j.newRoot
+		exists[j.idx] = true // its root now stands for the new storage
 	}
+
+	// The accounts, in one batch over the root's subtrees.
+	vals := make([][]byte, n)
+	buf := make([]byte, 0, n*80)
+	offs := make([]int, n+1)
 	for i := range updates {
 		u := &updates[i]
-		if i%64 == 0 && ctx.Err() != nil {
-			return types.Hash{}, nil, ctx.Err()
-		}
+		offs[i] = len(buf)
 		if u.Deleted {
-			if err := accounts.t.Delete(hashed[i][:]); err != nil {
-				return types.Hash{}, nil, err
-			}
 			continue
 		}
 		acct := types.Account{Nonce: u.Nonce, Balance: u.Balance, CodeHash: u.CodeHash, Root: old[i].Root}
 		if !exists[i] {
 			acct.Root = types.EmptyRootHash
 		}
-		if r, ok := roots[i]; ok {
-			acct.Root = r
-		}
 		if acct.CodeHash == (types.Hash{}) {
 			acct.CodeHash = types.EmptyCodeHash
 		}
-		if err := accounts.updateAccountAt(hashed[i][:], &acct); err != nil {
-			return types.Hash{}, nil, err
+		buf = acct.AppendRLP(buf)
+	}
+	offs[n] = len(buf)
+	for i := range updates {
+		if !updates[i].Deleted {
+			vals[i] = buf[offs[i]:offs[i+1]:offs[i+1]]
 		}
 	}
+	if err := accounts.t.UpdateBatch(keys, vals); err != nil {
+		return types.Hash{}, nil, err
+	}
 	newRoot, accountNodes := accounts.Commit()
-	for h, n := range accountNodes {
-		nodes[h] = n
+	for h, enc := range accountNodes {
+		nodes[h] = enc
 	}
 	return newRoot, nodes, nil
+}
+
+// updateStorage applies slot updates to the storage trie with root root and
+// returns the new root and the nodes the update created.
+func updateStorage(root types.Hash, store NodeReader, slots []state.SlotUpdate) (types.Hash, NodeSet, error) {
+	st, err := NewSecure(root, store)
+	if err != nil {
+		return types.Hash{}, nil, err
+	}
+	if len(slots) < batchThreshold {
+		for _, s := range slots {
+			if err := st.UpdateStorage(s.Key, s.Value); err != nil {
+				return types.Hash{}, nil, err
+			}
+		}
+		r, nodes := st.Commit()
+		return r, nodes, nil
+	}
+	hashed := make([]types.Hash, len(slots))
+	keys := make([][]byte, len(slots))
+	vals := make([][]byte, len(slots))
+	buf := make([]byte, 0, len(slots)*33)
+	for i := range slots {
+		k := slots[i].Key.Bytes32()
+		hashed[i] = types.Keccak256One(k[:])
+		keys[i] = hashed[i][:]
+		if v := &slots[i].Value; !v.IsZero() {
+			start := len(buf)
+			buf = rlp.AppendUint256(buf, v)
+			vals[i] = buf[start:len(buf):len(buf)]
+		}
+	}
+	if err := st.t.UpdateBatch(keys, vals); err != nil {
+		return types.Hash{}, nil, err
+	}
+	r, nodes := st.Commit()
+	return r, nodes, nil
+}
+
+// parallelFor calls f(i) for i in [0, n) on min(GOMAXPROCS, n/256+1)
+// goroutines, in chunks; it returns when every call has.
+func parallelFor(n int, f func(i int)) {
+	const chunk = 256
+	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	if workers < 2 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					f(i)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func compareAddr(a, b *types.Address) int { return bytes.Compare(a[:], b[:]) }

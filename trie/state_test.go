@@ -13,21 +13,36 @@ import (
 // (creations, balance changes, storage writes and deletions, wipes and
 // account deletions) both incrementally with UpdateState and to an in-memory
 // state whose root is computed from scratch; the roots must agree after every
-// block, and each new root must open from the store.
+// block, and each new root must open from the store. The large case takes
+// the batched paths (many accounts, a few with many slots).
 func TestUpdateStateMatchesScratch(t *testing.T) {
-	seed := uint64(20261126)
-	t.Logf("seed: %d", seed)
-	rng := rand.New(rand.NewPCG(seed, seed))
+	for _, c := range []struct {
+		name                       string
+		accounts, blocks, maxPicks int
+		maxSlots                   int
+	}{
+		{"small", 40, 60, 12, 6},
+		{"large", 3000, 8, 1200, 400},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			seed := uint64(20261126)
+			t.Logf("seed: %d", seed)
+			updateStateAgainstScratch(t, rand.New(rand.NewPCG(seed, seed)), c.accounts, c.blocks, c.maxPicks, c.maxSlots)
+		})
+	}
+}
+
+func updateStateAgainstScratch(t *testing.T, rng *rand.Rand, accounts, blocks, maxPicks, maxSlots int) {
 	mem := state.NewMemory()
 	store := NewMemStore()
 	root := types.EmptyRootHash
-	addrs := make([]types.Address, 40)
+	addrs := make([]types.Address, accounts)
 	for i := range addrs {
-		addrs[i][0], addrs[i][19] = byte(i*7), byte(i)
+		addrs[i][0], addrs[i][1], addrs[i][19] = byte(i*7), byte(i>>8), byte(i)
 	}
-	for block := 0; block < 60; block++ {
+	for block := 0; block < blocks; block++ {
 		picked := map[types.Address]bool{}
-		for range 1 + rng.IntN(12) {
+		for range 1 + rng.IntN(maxPicks) {
 			picked[addrs[rng.IntN(len(addrs))]] = true
 		}
 		var ups []state.AccountUpdate
@@ -48,7 +63,11 @@ func TestUpdateStateMatchesScratch(t *testing.T) {
 					u.Code = []byte{byte(rng.IntN(256)), 0x00}
 					u.CodeHash = types.Keccak256One(u.Code)
 				}
-				for k := range rng.IntN(6) {
+				slots := rng.IntN(6)
+				if rng.IntN(20) == 0 {
+					slots = rng.IntN(maxSlots)
+				}
+				for k := range slots {
 					var s state.SlotUpdate
 					s.Key.SetUint64(uint64(k*3 + rng.IntN(3)))
 					if rng.IntN(3) > 0 {

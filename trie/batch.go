@@ -1,0 +1,169 @@
+package trie
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// batchThreshold is the smallest batch spread over goroutines: below it,
+// starting and joining them costs about what they save.
+const batchThreshold = 64
+
+// GetBatch reads every key, calling found(i, value) for each keys[i] that
+// is present (value is volatile: copy it to keep it). The keys must be
+// distinct and of one length (a secure trie's hashed keys are). found is
+// called from several goroutines at once, each index once.
+//
+// Like UpdateBatch it spreads a large batch over the root branch's
+// subtrees, on at most GOMAXPROCS goroutines sharing only the store; the
+// nodes read stay resolved in the trie, so a following UpdateBatch of the
+// same keys reads nothing again.
+func (t *Trie) GetBatch(keys [][]byte, found func(i int, val []byte)) error {
+	return t.batch(keys, func(sub *Trie, n node, i int) (node, bool, error) {
+		val, n, err := sub.get(n, sub.path, 1)
+		if err == nil && val != nil {
+			found(i, val)
+		}
+		return n, false, err
+	}, func() error {
+		for i, k := range keys {
+			v, ok, err := t.Get(nil, k)
+			if err != nil {
+				return err
+			}
+			if ok {
+				found(i, v)
+			}
+		}
+		return nil
+	})
+}
+
+// UpdateBatch sets each keys[i] to vals[i], an empty value deleting the
+// key, with the same result as calling Update for each pair. The keys must
+// be distinct and all of one length (the hashed keys of a secure trie are);
+// their order does not matter.
+//
+// When the root is a branch node and the batch is large, the branch's
+// subtrees are updated on separate goroutines, at most GOMAXPROCS of them,
+// each with its own scratch; they share only the store, which must then be
+// safe for concurrent reads (MemStore is). The root branch is settled after
+// every subtree is done. On error the trie must be discarded: some subtrees
+// may hold their updates and others not.
+func (t *Trie) UpdateBatch(keys, vals [][]byte) error {
+	if len(keys) != len(vals) {
+		return fmt.Errorf("trie: UpdateBatch with %d keys and %d values", len(keys), len(vals))
+	}
+	return t.batch(keys, func(sub *Trie, n node, i int) (node, bool, error) {
+		if len(vals[i]) == 0 {
+			return sub.delete(n, sub.path, 1)
+		}
+		return sub.insert(n, sub.path, 1, vals[i])
+	}, func() error {
+		for i := range keys {
+			if err := t.Update(keys[i], vals[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// batch runs op for every key below the root branch, the subtrees on
+// separate goroutines, or calls serial when the batch is small, the machine
+// has one core or the root is not a branch. op works on sub, whose path
+// holds the key's nibbles, below n (the key's subtree), and returns the
+// node to keep in place of n and whether the contents changed.
+func (t *Trie) batch(keys [][]byte, op func(sub *Trie, n node, i int) (node, bool, error), serial func() error) error {
+	if hn, ok := t.root.(*hashNode); ok && len(keys) >= batchThreshold {
+		rn, err := t.resolve(hn, nil)
+		if err != nil {
+			return err
+		}
+		t.root = rn
+	}
+	root, ok := t.root.(*branchNode)
+	if !ok || len(keys) < batchThreshold || runtime.GOMAXPROCS(0) < 2 {
+		return serial()
+	}
+	var groups [16][]int
+	for i, k := range keys {
+		if len(k) == 0 {
+			return serial() // a key ending at the root
+		}
+		groups[k[0]>>4] = append(groups[k[0]>>4], i)
+	}
+	type result struct {
+		child   node
+		changed int
+		err     error
+	}
+	var (
+		results [16]result
+		nibs    []int // the subtrees with keys
+		next    atomic.Int32
+		wg      sync.WaitGroup
+	)
+	for nib := range groups {
+		if len(groups[nib]) > 0 {
+			nibs = append(nibs, nib)
+		}
+	}
+	for range min(runtime.GOMAXPROCS(0), len(nibs)) {
+		wg.Go(func() {
+			sub := Trie{store: t.store, trusted: t.trusted}
+			for j := int(next.Add(1)) - 1; j < len(nibs); j = int(next.Add(1)) - 1 {
+				nib := nibs[j]
+				r := &results[nib]
+				r.child = root.kids[nib]
+				for _, i := range groups[nib] {
+					sub.path = appendNibbles(sub.path[:0], keys[i])
+					var changed bool
+					if r.child, changed, r.err = op(&sub, r.child, i); r.err != nil {
+						r.err = fmt.Errorf("trie: key %x: %w", keys[i], r.err)
+						break
+					}
+					if changed {
+						r.changed++
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	changed := 0
+	for _, nib := range nibs {
+		r := &results[nib]
+		if r.err != nil {
+			return r.err
+		}
+		root.kids[nib] = r.child // the same contents, resolved, when unchanged
+		changed += r.changed
+	}
+	if changed == 0 {
+		return nil
+	}
+	root.touch()
+	t.unhashed += changed
+	if root.entries() < 2 {
+		// Deletions left the root with one entry: it becomes a short node,
+		// which needs that entry resolved.
+		for i, k := range root.kids {
+			if hn, ok := k.(*hashNode); ok {
+				rn, err := t.resolve(hn, []byte{byte(i)})
+				if err != nil {
+					return err
+				}
+				root.kids[i] = rn
+			}
+		}
+		if root.entries() == 0 {
+			t.root = nil
+		} else {
+			t.root = collapse(root)
+		}
+	}
+	return nil
+}
