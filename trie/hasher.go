@@ -1,7 +1,6 @@
 package trie
 
 import (
-	"bytes"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -12,7 +11,24 @@ import (
 // records the encodings of those that are referenced by hash.
 type hasher struct {
 	buf   []byte
-	nodes NodeSet // non-nil while committing
+	nodes  NodeSet // non-nil while committing
+	expect int     // how many nodes the commit is expected to record
+	arena  []byte  // backing of the recorded encodings, allocated in chunks
+}
+
+// arenaChunk is the size of the chunks committed encodings are copied into:
+// one allocation for a hundred or so nodes instead of one each. A chunk
+// lives as long as any of its nodes is kept.
+const arenaChunk = 64 << 10
+
+// keep returns a copy of enc in the arena.
+func (h *hasher) keep(enc []byte) []byte {
+	if cap(h.arena)-len(h.arena) < len(enc) {
+		h.arena = make([]byte, 0, max(arenaChunk, len(enc)))
+	}
+	start := len(h.arena)
+	h.arena = append(h.arena, enc...)
+	return h.arena[start:len(h.arena):len(h.arena)]
 }
 
 // need reports whether the node owning r must be encoded: its reference is
@@ -28,7 +44,7 @@ func (h *hasher) seal(r *ref, dirty bool) {
 		r.set(h.buf)
 	}
 	if r.n == hashRef && dirty && h.nodes != nil {
-		h.nodes[r.b] = bytes.Clone(h.buf)
+		h.nodes[r.b] = h.keep(h.buf)
 	}
 }
 
@@ -127,7 +143,7 @@ func (h *hasher) refChildrenParallel(root *branchNode) {
 			defer wg.Done()
 			wh := hasher{}
 			if commit {
-				wh.nodes = make(NodeSet)
+				wh.nodes = make(NodeSet, h.expect/workers+8)
 			}
 			for {
 				j := int(next.Add(1)) - 1

@@ -152,14 +152,10 @@ func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, 
 	if err := ctx.Err(); err != nil {
 		return types.Hash{}, nil, err
 	}
-	nodes := make(NodeSet)
 	for k := range jobs {
 		j := &jobs[k]
 		if j.err != nil {
 			return types.Hash{}, nil, j.err
-		}
-		for h, enc := range j.nodes {
-			nodes[h] = enc
 		}
 		old[j.idx].Root = j.newRoot
 		exists[j.idx] = true // its root now stands for the new storage
@@ -193,9 +189,11 @@ func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, 
 	if err := accounts.t.UpdateBatch(keys, vals); err != nil {
 		return types.Hash{}, nil, err
 	}
-	newRoot, accountNodes := accounts.Commit()
-	for h, enc := range accountNodes {
-		nodes[h] = enc
+	newRoot, nodes := accounts.Commit()
+	for k := range jobs {
+		for h, enc := range jobs[k].nodes {
+			nodes[h] = enc
+		}
 	}
 	return newRoot, nodes, nil
 }

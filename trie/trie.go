@@ -464,7 +464,10 @@ func (t *Trie) Hash() types.Hash {
 // node is included even when its encoding is shorter than 32 bytes. The set
 // is empty when nothing changed. The trie stays usable.
 func (t *Trie) Commit() (types.Hash, NodeSet) {
-	set := make(NodeSet)
+	// About two new nodes per changed key (its leaf and its share of the
+	// branches above); presized so that the set never grows.
+	t.h.expect = 2*t.unhashed + 4
+	set := make(NodeSet, t.h.expect)
 	if t.root == nil {
 		return types.EmptyRootHash, set
 	}
