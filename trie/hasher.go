@@ -10,7 +10,7 @@ import (
 // While committing (nodes non-nil) it also marks dirty nodes clean and
 // records the encodings of those that are referenced by hash.
 type hasher struct {
-	buf   []byte
+	buf    []byte
 	nodes  NodeSet // non-nil while committing
 	expect int     // how many nodes the commit is expected to record
 	arena  []byte  // backing of the recorded encodings, allocated in chunks
