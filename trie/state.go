@@ -61,14 +61,22 @@ func UpdateState(root types.Hash, store NodeReader, updates []state.AccountUpdat
 // ctx.Err(), so that a root nobody waits for any more (a speculative run
 // that failed) stops costing CPU.
 func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
+	accounts, err := NewSecure(root, store)
+	if err != nil {
+		return types.Hash{}, nil, err
+	}
+	return UpdateStateOn(ctx, accounts, store, updates)
+}
+
+// UpdateStateOn is UpdateStateContext on an open state trie, which it
+// modifies: a trie kept from the previous block (its upper nodes decoded,
+// see Trie.Unload) saves decoding them again. After an error the trie must
+// be discarded; after success it holds the new state, committed.
+func UpdateStateOn(ctx context.Context, accounts *SecureTrie, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
 	for i := 1; i < len(updates); i++ {
 		if compareAddr(&updates[i-1].Address, &updates[i].Address) >= 0 {
 			return types.Hash{}, nil, fmt.Errorf("%w: updates not sorted at %s", ErrKeyOrder, updates[i].Address)
 		}
-	}
-	accounts, err := NewSecure(root, store)
-	if err != nil {
-		return types.Hash{}, nil, err
 	}
 	n := len(updates)
 	// The hashed keys, once each, and the old accounts of the updated ones
