@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/testdata"
 	"github.com/balexec/balexec/trie"
@@ -21,7 +22,7 @@ func hiveChain(t *testing.T, stop uint64) (*exec.Chain, []types.NewPayloadReques
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := exec.ReadGenesis(f)
+	g, err := chainspec.ReadGenesis(f)
 	f.Close()
 	if err != nil {
 		t.Fatal(err)

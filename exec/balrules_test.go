@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/testdata"
 	"github.com/balexec/balexec/state"
@@ -44,7 +45,7 @@ func balPreState(t *testing.T) *state.Memory {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	g, err := exec.ReadGenesis(f)
+	g, err := chainspec.ReadGenesis(f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func amsterdamBlock(txs []*types.Transaction, withdrawals []types.Withdrawal) *t
 
 func buildBAL(t *testing.T, block *types.Block) *bal.BlockAccessList {
 	t.Helper()
-	cfg, err := exec.ConfigForNetwork("Amsterdam")
+	cfg, err := chainspec.ConfigForNetwork("Amsterdam")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/cache"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
@@ -30,7 +31,7 @@ const historyLen = 256
 //
 // A Chain belongs to one goroutine.
 type Chain struct {
-	cfg    *Config
+	cfg    *chainspec.Config
 	proc   *Processor
 	par    *ParallelProcessor // nil: every block runs sequentially
 	minPar int                // fewest transactions for the parallel path
@@ -65,7 +66,7 @@ func (c *Chain) ParallelStats() ParallelStats {
 
 // NewChain returns a chain holding the genesis block with header genesis and
 // state alloc. The allocation's root must be the header's state root.
-func NewChain(cfg *Config, genesis *types.Header, alloc state.Alloc) (*Chain, error) {
+func NewChain(cfg *chainspec.Config, genesis *types.Header, alloc state.Alloc) (*Chain, error) {
 	c := &Chain{
 		cfg:    cfg,
 		proc:   NewProcessor(cfg, nil),
@@ -256,7 +257,7 @@ func (c *Chain) hashGetter(parent *types.Header) func(uint64) types.Hash {
 // checkSuppliedAccessList decodes and checks a block access list that came
 // with a block: Amsterdam only, strict decoding, the header's hash, and the
 // rules of bal.Validate.
-func checkSuppliedAccessList(cfg *Config, h *types.Header, txCount int, raw []byte) (*bal.BlockAccessList, error) {
+func checkSuppliedAccessList(cfg *chainspec.Config, h *types.Header, txCount int, raw []byte) (*bal.BlockAccessList, error) {
 	if !cfg.IsAmsterdam(h.Time) {
 		return nil, ErrBALBeforeAmsterdam
 	}

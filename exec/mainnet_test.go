@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/testdata"
 	"github.com/balexec/balexec/state"
@@ -245,7 +246,7 @@ func readJSON(t *testing.T, path string, v any) {
 // their headers.
 func TestMainnetBlocks(t *testing.T) {
 	base := testdata.Shared(t, "pevm-mainnet/blocks")
-	cfg, err := exec.ConfigForNetwork("Cancun")
+	cfg, err := chainspec.ConfigForNetwork("Cancun")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +284,7 @@ func TestMainnetBlocks(t *testing.T) {
 // costs on real traffic.
 func BenchmarkMainnetBlocks(b *testing.B) {
 	base := testdata.Shared(b, "pevm-mainnet/blocks")
-	cfg, err := exec.ConfigForNetwork("Cancun")
+	cfg, err := chainspec.ConfigForNetwork("Cancun")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec/evm"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
@@ -79,7 +80,7 @@ import (
 // A ParallelProcessor belongs to one goroutine and is reused from block to
 // block; its workers' states and EVM frames are kept between blocks.
 type ParallelProcessor struct {
-	cfg      *Config
+	cfg      *chainspec.Config
 	analyses evm.AnalysisCache
 	workers  int
 	ws       []*parallelWorker
@@ -127,7 +128,7 @@ type changedAccount struct {
 
 // NewParallelProcessor returns a parallel processor for cfg running on
 // workers goroutines (0 means GOMAXPROCS). analyses may be nil or shared.
-func NewParallelProcessor(cfg *Config, analyses evm.AnalysisCache, workers int) *ParallelProcessor {
+func NewParallelProcessor(cfg *chainspec.Config, analyses evm.AnalysisCache, workers int) *ParallelProcessor {
 	warmPrecompiles(cfg)
 	if analyses == nil {
 		analyses = evm.NewSharedAnalysisCache(1 << 12)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec/evm"
 	"github.com/balexec/balexec/exec/evm/precompile"
 	"github.com/balexec/balexec/state"
@@ -19,7 +20,7 @@ import (
 // A Processor belongs to one goroutine and is reused from block to block;
 // the code analyses it is given may be shared.
 type Processor struct {
-	cfg      *Config
+	cfg      *chainspec.Config
 	analyses evm.AnalysisCache
 	steps    stepper
 	frag     bal.Fragment
@@ -33,7 +34,7 @@ type Processor struct {
 // (each EVM then keeps a private cache) or shared between processors. From
 // Cancun it loads the KZG trusted setup of the point-evaluation precompile
 // now (once per process), so that no block pays for it.
-func NewProcessor(cfg *Config, analyses evm.AnalysisCache) *Processor {
+func NewProcessor(cfg *chainspec.Config, analyses evm.AnalysisCache) *Processor {
 	warmPrecompiles(cfg)
 	if analyses == nil {
 		analyses = evm.NewSharedAnalysisCache(1 << 12)
@@ -44,7 +45,7 @@ func NewProcessor(cfg *Config, analyses evm.AnalysisCache) *Processor {
 // warmPrecompiles loads the KZG setup for chains with Cancun. An error is a
 // defective embedded setup; the precompile reports it on every call, so it
 // is not lost here.
-func warmPrecompiles(cfg *Config) {
+func warmPrecompiles(cfg *chainspec.Config) {
 	if cfg.CancunTime != nil {
 		_ = precompile.Warm()
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	btypes "github.com/balexec/balexec/types"
 	"github.com/ethereum/go-ethereum/core"
@@ -173,7 +174,7 @@ func (w *Workload) Prepare(impl Impl) (*Run, error) {
 		}
 		r.gethBlocks = blocks[w.Timed:]
 	case BalexecSeq, BalexecPar:
-		gen, err := exec.ParseGenesis(w.GenesisJSON)
+		gen, err := chainspec.ParseGenesis(w.GenesisJSON)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: balexec genesis: %w", ErrSetup, w.Name, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/rlp"
 	"github.com/balexec/balexec/state"
@@ -42,7 +43,7 @@ func replay(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	g, err := exec.ReadGenesis(f)
+	g, err := chainspec.ReadGenesis(f)
 	f.Close()
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ import (
 	"sort"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/runner"
 	"github.com/balexec/balexec/state"
@@ -126,7 +127,7 @@ func (t *Test) Run() error {
 // NewChain returns a chain holding the test's genesis block and
 // pre-state, checked against the test's genesis hash.
 func (t *Test) NewChain() (*exec.Chain, error) {
-	cfg, err := exec.ConfigForNetwork(t.json.Network)
+	cfg, err := chainspec.ConfigForNetwork(t.json.Network)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package exec
+package chainspec
 
 import (
 	"bytes"
@@ -179,11 +179,11 @@ func (g *Genesis) Header() (types.Header, error) {
 		h.BaseFee.SetUint64(InitialBaseFee)
 		h.Optional |= types.FieldBaseFee
 	}
-	if cfg.isForkAt(ForkShanghai, g.Number, g.Timestamp) {
+	if cfg.IsActiveAt(ForkShanghai, g.Number, g.Timestamp) {
 		h.WithdrawalsHash = types.EmptyRootHash
 		h.Optional |= types.FieldWithdrawalsHash
 	}
-	if cfg.isForkAt(ForkCancun, g.Number, g.Timestamp) {
+	if cfg.IsActiveAt(ForkCancun, g.Number, g.Timestamp) {
 		h.Optional |= types.FieldParentBeaconRoot | types.FieldExcessBlobGas | types.FieldBlobGasUsed
 		if g.ExcessBlobGas != nil {
 			h.ExcessBlobGas = *g.ExcessBlobGas
@@ -195,11 +195,11 @@ func (g *Genesis) Header() (types.Header, error) {
 		h.ExcessBlobGas = *g.ExcessBlobGas
 		h.Optional |= types.FieldExcessBlobGas
 	}
-	if cfg.isForkAt(ForkPrague, g.Number, g.Timestamp) {
+	if cfg.IsActiveAt(ForkPrague, g.Number, g.Timestamp) {
 		h.RequestsHash = types.EmptyRequestsHash
 		h.Optional |= types.FieldRequestsHash
 	}
-	if cfg.isForkAt(ForkAmsterdam, g.Number, g.Timestamp) {
+	if cfg.IsActiveAt(ForkAmsterdam, g.Number, g.Timestamp) {
 		h.BlockAccessListHash = types.EmptyListHash // keccak(rlp([]))
 		h.Optional |= types.FieldBlockAccessListHash | types.FieldSlotNumber
 		if g.SlotNumber != nil {
