@@ -63,6 +63,17 @@
 // ToBlock does, so its hash is the chain's genesis hash; [Genesis.State] is
 // the allocation in memory.
 //
+// # Allocations and state dumps
+//
+// [Alloc] is a whole state as plain data, account by account: a genesis
+// allocation ([ParseAlloc], [ReadGenesisAlloc]; also the "pre" and
+// "postState" of the test fixtures) or the accounts of a go-ethereum state
+// dump ([ReadDump], [Dump.Alloc]). [Alloc.Root] is its state root,
+// [Alloc.Updates] its accounts as state.AccountUpdates and [Alloc.Memory]
+// an in-memory state holding it. The readers are strict: malformed JSON,
+// bad hex, numbers that overflow and addresses given twice (even in
+// different case) are errors, each matchable with errors.Is.
+//
 // # Concurrency
 //
 // A Config is plain data: it is read-only once validated, and may then be

@@ -20,3 +20,32 @@ var (
 	// field, or a genesis cannot produce its header.
 	ErrInvalidGenesis = errors.New("chainspec: invalid genesis")
 )
+
+// Errors of reading genesis allocations and state dumps (alloc.go,
+// dump.go). They are wrapped with the account and field at fault, and, in
+// a genesis file, with ErrInvalidGenesis too.
+var (
+	// ErrInvalidJSON: the input is not well-formed JSON, or a field has the
+	// wrong JSON type.
+	ErrInvalidJSON = errors.New("chainspec: malformed JSON")
+	// ErrInvalidHex: an address, hash, code or storage word is not valid hex
+	// of the right length.
+	ErrInvalidHex = errors.New("chainspec: invalid hex")
+	// ErrInvalidNumber: a balance or nonce is not a hex or decimal integer.
+	ErrInvalidNumber = errors.New("chainspec: invalid number")
+	// ErrOverflow: a balance exceeds 256 bits, a nonce 64 bits or a storage
+	// word 32 bytes.
+	ErrOverflow = errors.New("chainspec: value overflows")
+	// ErrDuplicateAddress: an address appears twice, possibly in different
+	// case or with and without 0x.
+	ErrDuplicateAddress = errors.New("chainspec: duplicate address")
+	// ErrDuplicateSlot: a storage slot of one account appears twice, in
+	// different spellings.
+	ErrDuplicateSlot = errors.New("chainspec: duplicate storage slot")
+	// ErrMissingField: a required field (a genesis balance, a dump root or
+	// code hash, a dump account's address) is absent.
+	ErrMissingField = errors.New("chainspec: missing required field")
+	// ErrInconsistentDump: a dump account's address, key or code hash
+	// contradicts the rest of the entry.
+	ErrInconsistentDump = errors.New("chainspec: inconsistent dump account")
+)

@@ -8,7 +8,6 @@ import (
 	"io"
 
 	"github.com/balexec/balexec/state"
-	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -34,7 +33,7 @@ type Genesis struct {
 	Difficulty uint256.Int
 	MixHash    types.Hash
 	Coinbase   types.Address
-	Alloc      state.Alloc
+	Alloc      Alloc
 
 	Number        uint64
 	GasUsed       uint64
@@ -57,7 +56,7 @@ func ReadGenesis(r io.Reader) (*Genesis, error) {
 // ParseGenesis parses a go-ethereum genesis file: config (see
 // [Config.UnmarshalJSON]; required, and validated), nonce, timestamp,
 // extraData, gasLimit (required), difficulty (required), mixHash, coinbase,
-// alloc (required; see state.ParseAlloc), number, gasUsed, parentHash,
+// alloc (required; see [ParseAlloc]), number, gasUsed, parentHash,
 // baseFeePerGas, excessBlobGas, blobGasUsed and slotNumber. Keys match
 // case-insensitively and unknown keys are ignored, as in go-ethereum.
 // Integers are JSON integers or strings of 0x-hex or decimal digits; byte
@@ -94,7 +93,7 @@ func ParseGenesis(data []byte) (*Genesis, error) {
 			err = readAddress(m.val, &g.Coinbase)
 		case "alloc":
 			haveAlloc = isPresent(m.val)
-			g.Alloc, err = state.ParseAlloc(m.val)
+			g.Alloc, err = ParseAlloc(m.val)
 		case "number":
 			err = readUint64(m.val, &g.Number)
 		case "gasused":
@@ -148,7 +147,7 @@ func (g *Genesis) Header() (types.Header, error) {
 	if g.Config == nil {
 		return h, fmt.Errorf("%w: no chain configuration", ErrInvalidGenesis)
 	}
-	root, err := trie.AllocRoot(g.Alloc)
+	root, err := g.Alloc.Root()
 	if err != nil {
 		return h, fmt.Errorf("%w: state root: %w", ErrInvalidGenesis, err)
 	}
@@ -223,9 +222,8 @@ func (g *Genesis) Block() (*types.Block, error) {
 	return b, nil
 }
 
-// State returns the genesis state in memory. Code and storage are shared
-// with Alloc, not copied.
-func (g *Genesis) State() *state.Memory { return state.NewMemoryFromAlloc(g.Alloc) }
+// State returns the genesis state in memory (a copy of Alloc).
+func (g *Genesis) State() *state.Memory { return g.Alloc.Memory() }
 
 // isPresent reports whether a JSON value is given and not null.
 func isPresent(raw json.RawMessage) bool {

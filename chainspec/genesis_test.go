@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -97,7 +96,7 @@ func TestGenesisForks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g := &Genesis{Config: cfg, Alloc: state.Alloc{{1}: {Balance: *uint256.NewInt(5)}}}
+		g := &Genesis{Config: cfg, Alloc: Alloc{{1}: {Balance: *uint256.NewInt(5)}}}
 		h := genesisHeader(t, g)
 		if h.Optional != tc.fields {
 			t.Errorf("%s: fields %b, want %b", tc.network, h.Optional, tc.fields)
@@ -185,7 +184,7 @@ func TestParseGenesisErrors(t *testing.T) {
 		{"no alloc", func(m map[string]any) { delete(m, "alloc") }, nil},
 		{"bad alloc", func(m map[string]any) {
 			m["alloc"] = map[string]any{"0x01": map[string]any{"balance": "1"}}
-		}, state.ErrInvalidHex},
+		}, ErrInvalidHex},
 		{"bad nonce", func(m map[string]any) { m["nonce"] = "0xq" }, nil},
 		{"nonce > 64 bits", func(m map[string]any) { m["nonce"] = "0x1" + strings.Repeat("0", 16) }, nil},
 		{"bad extra", func(m map[string]any) { m["extraData"] = "0x123" }, types.ErrBadHex},

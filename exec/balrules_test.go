@@ -49,7 +49,7 @@ func balPreState(t *testing.T) *state.Memory {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alloc := state.Alloc{}
+	alloc := chainspec.Alloc{}
 	for _, a := range []types.Address{exec.BeaconRootsAddress, exec.HistoryStorageAddress, exec.WithdrawalQueueAddress,
 		exec.ConsolidationQueueAddress, exec.BuilderDepositAddress, exec.BuilderExitAddress} {
 		acct, ok := g.Alloc[a]
@@ -61,8 +61,8 @@ func balPreState(t *testing.T) *state.Memory {
 	}
 	var eth uint256.Int
 	eth.SetUint64(1e18)
-	alloc[balSender] = state.GenesisAccount{Balance: eth}
-	return state.NewMemoryFromAlloc(alloc)
+	alloc[balSender] = chainspec.GenesisAccount{Balance: eth}
+	return alloc.Memory()
 }
 
 // signedTransfer returns an EIP-1559 transfer from the test sender.

@@ -3,7 +3,6 @@ package exec
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/cache"
@@ -11,7 +10,6 @@ import (
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
-	"github.com/holiman/uint256"
 )
 
 // historyLen is how many ancestors BLOCKHASH can see.
@@ -66,7 +64,7 @@ func (c *Chain) ParallelStats() ParallelStats {
 
 // NewChain returns a chain holding the genesis block with header genesis and
 // state alloc. The allocation's root must be the header's state root.
-func NewChain(cfg *chainspec.Config, genesis *types.Header, alloc state.Alloc) (*Chain, error) {
+func NewChain(cfg *chainspec.Config, genesis *types.Header, alloc chainspec.Alloc) (*Chain, error) {
 	c := &Chain{
 		cfg:    cfg,
 		proc:   NewProcessor(cfg, nil),
@@ -74,7 +72,7 @@ func NewChain(cfg *chainspec.Config, genesis *types.Header, alloc state.Alloc) (
 		codes:  trie.NewCodeStore(),
 		blocks: make(map[types.Hash]*types.Header),
 	}
-	updates := allocUpdates(alloc)
+	updates := alloc.Updates()
 	root, nodes, err := trie.UpdateState(types.EmptyRootHash, c.store, updates)
 	if err != nil {
 		return nil, err
@@ -88,27 +86,6 @@ func NewChain(cfg *chainspec.Config, genesis *types.Header, alloc state.Alloc) (
 	c.blocks[h.Hash()] = &h
 	c.head = &h
 	return c, nil
-}
-
-// allocUpdates turns a genesis allocation into account updates, sorted by
-// address.
-func allocUpdates(alloc state.Alloc) []state.AccountUpdate {
-	mem := state.NewMemoryFromAlloc(alloc)
-	addrs := mem.Addresses()
-	out := make([]state.AccountUpdate, 0, len(addrs))
-	for _, addr := range addrs {
-		g := alloc[addr]
-		u := state.AccountUpdate{Address: addr, Nonce: g.Nonce, Balance: g.Balance, CodeHash: g.CodeHash()}
-		if len(g.Code) > 0 {
-			u.Code = g.Code
-		}
-		mem.StorageOf(addr, func(k, v uint256.Int) {
-			u.Storage = append(u.Storage, state.SlotUpdate{Key: k, Value: v})
-		})
-		slices.SortFunc(u.Storage, func(a, b state.SlotUpdate) int { return a.Key.Cmp(&b.Key) })
-		out = append(out, u)
-	}
-	return out
 }
 
 // Head returns the header of the current head block.

@@ -11,7 +11,6 @@ import (
 	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/rlp"
-	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 )
@@ -152,11 +151,11 @@ func checkDump(chain *exec.Chain, file string) error {
 		return err
 	}
 	defer f.Close()
-	d, err := state.ReadDump(f)
+	d, err := chainspec.ReadDump(f)
 	if err != nil {
 		return err
 	}
-	root, err := trie.AllocRoot(d.Alloc())
+	root, err := d.Alloc().Root()
 	if err != nil {
 		return err
 	}

@@ -34,8 +34,6 @@ import (
 	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/runner"
-	"github.com/balexec/balexec/state"
-	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 )
 
@@ -131,7 +129,7 @@ func (t *Test) NewChain() (*exec.Chain, error) {
 	if err != nil {
 		return nil, err
 	}
-	pre, err := state.ParseAlloc(t.json.Pre)
+	pre, err := chainspec.ParseAlloc(t.json.Pre)
 	if err != nil {
 		return nil, fmt.Errorf("%w: pre: %v", ErrBadTest, err)
 	}
@@ -215,11 +213,11 @@ func (t *Test) run(chain *exec.Chain) error {
 	case t.json.PostStateHash != nil:
 		want = *t.json.PostStateHash
 	case len(t.json.PostState) > 0:
-		post, err := state.ParseAlloc(t.json.PostState)
+		post, err := chainspec.ParseAlloc(t.json.PostState)
 		if err != nil {
 			return fmt.Errorf("%w: postState: %v", ErrBadTest, err)
 		}
-		if want, err = trie.AllocRoot(post); err != nil {
+		if want, err = post.Root(); err != nil {
 			return err
 		}
 	default:

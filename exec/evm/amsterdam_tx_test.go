@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/holiman/uint256"
@@ -168,7 +167,7 @@ func TestAmsterdamReservoir(t *testing.T) {
 		fmt.Fprintf(&src, "PUSH1 1 PUSH2 %d SSTORE ", i)
 	}
 	store := types.Address{0x5e, 0x70}
-	alloc := amsAlloc(state.Alloc{store: {Code: asm(t, src.String()+"STOP")}})
+	alloc := amsAlloc(testAlloc{store: {Code: asm(t, src.String()+"STOP")}})
 	const exec = 15000 + 200*(3+3+2100+10000)
 	const stateGas = 200 * StateGasNewSlot
 
@@ -325,7 +324,7 @@ func TestEIP2780Authorizations(t *testing.T) {
 	const base = 12000 + 7816 // to itself, one authorization
 	for _, c := range []struct {
 		name         string
-		pre          state.Alloc
+		pre          testAlloc
 		to           func() types.Address
 		value        uint64
 		auths        func() []types.Authorization
@@ -334,10 +333,10 @@ func TestEIP2780Authorizations(t *testing.T) {
 	}{
 		{"new authority", nil, nil, 0, func() []types.Authorization { return []types.Authorization{auth(keyA, delegate, 0)} },
 			base + 9000, StateGasNewAccount + StateGasDelegation, true},
-		{"existing authority: no refund, indicator only", state.Alloc{authA: {Balance: u256(1)}}, nil, 0,
+		{"existing authority: no refund, indicator only", testAlloc{authA: {Balance: u256(1)}}, nil, 0,
 			func() []types.Authorization { return []types.Authorization{auth(keyA, delegate, 0)} },
 			base + 9000, StateGasDelegation, true},
-		{"already delegated: nothing new", state.Alloc{authA: {Code: AppendDelegation(nil, types.Address{0xab})}}, nil, 0,
+		{"already delegated: nothing new", testAlloc{authA: {Code: AppendDelegation(nil, types.Address{0xab})}}, nil, 0,
 			func() []types.Authorization { return []types.Authorization{auth(keyA, delegate, 0)} },
 			base + 9000, 0, true},
 		{"clear on a new authority", nil, nil, 0, func() []types.Authorization { return []types.Authorization{auth(keyA, types.Address{}, 0)} },
@@ -405,7 +404,7 @@ func TestEIP2780Authorizations(t *testing.T) {
 func TestEIP2780DelegatedRecipient(t *testing.T) {
 	target := types.Address{0x7a}
 	deleg := types.Address{0xd1}
-	alloc := amsAlloc(state.Alloc{deleg: {Code: AppendDelegation(nil, target)}, target: {Code: []byte{0x00}}})
+	alloc := amsAlloc(testAlloc{deleg: {Code: AppendDelegation(nil, target)}, target: {Code: []byte{0x00}}})
 	c := newTxChain(t, alloc)
 	wantTx(t, c.apply(c.msg(amsSender, deleg, 0, 100_000, nil)), 18000, 18000, 0)
 	msg := c.msg(amsSender, deleg, 0, 100_000, nil)
@@ -435,7 +434,7 @@ func TestEIP7708Logs(t *testing.T) {
 		{"CREATE with value", "PUSH0 PUSH0 PUSH1 7 CREATE POP", [][3]any{{logger, created, uint64(7)}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			alloc := amsAlloc(state.Alloc{
+			alloc := amsAlloc(testAlloc{
 				logger:   {Nonce: 1, Balance: u256(100), Code: asm(t, c.code+" STOP")},
 				reverter: {Code: asm(t, "PUSH0 PUSH0 REVERT")},
 			})
@@ -495,7 +494,7 @@ func TestEIP8246(t *testing.T) {
 	}
 	// A contract that existed before the transaction keeps everything.
 	old := types.Address{0x01, 0xd0}
-	ch := newTxChain(t, amsAlloc(state.Alloc{old: {Nonce: 1, Balance: u256(50), Code: asm(t, "ADDRESS SELFDESTRUCT")}}))
+	ch := newTxChain(t, amsAlloc(testAlloc{old: {Nonce: 1, Balance: u256(50), Code: asm(t, "ADDRESS SELFDESTRUCT")}}))
 	if out := ch.apply(ch.msg(amsSender, old, 0, 100_000, nil)); out.err != nil || out.res.Err != nil {
 		t.Fatal(out.err, out.res.Err)
 	}

@@ -35,6 +35,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/exec/evm"
 	"github.com/balexec/balexec/state"
@@ -85,7 +86,7 @@ type Test struct {
 	File string
 	Name string
 	json stJSON
-	pre  state.Alloc
+	pre  chainspec.Alloc
 }
 
 type stJSON struct {
@@ -168,7 +169,7 @@ func ParseFile(path string) ([]*Test, error) {
 			return nil, fmt.Errorf("%w: %s %s: %v", ErrBadTest, path, name, err)
 		}
 		_, t.json.Tx.hasBlob = txFields["blobVersionedHashes"]
-		if t.pre, err = state.ParseAlloc(t.json.Pre); err != nil {
+		if t.pre, err = chainspec.ParseAlloc(t.json.Pre); err != nil {
 			return nil, fmt.Errorf("%w: %s %s: pre: %v", ErrBadTest, path, name, err)
 		}
 		tests = append(tests, t)
@@ -242,7 +243,7 @@ func run(c Case, cfg evm.Config) (Result, error) {
 	post := c.post()
 	res.WantRoot, res.WantLogs = post.Hash, post.Logs
 
-	mem := state.NewMemoryFromAlloc(c.Test.pre)
+	mem := c.Test.pre.Memory()
 	sdb := state.New(mem)
 	block, err := c.Test.blockContext(fork)
 	if err != nil {
@@ -266,7 +267,7 @@ func run(c Case, cfg evm.Config) (Result, error) {
 			return res, txErr
 		}
 		// The state is as before the transaction.
-		if res.Root, err = trie.MemoryRoot(mem); err != nil {
+		if res.Root, err = memoryRoot(mem); err != nil {
 			return res, err
 		}
 		res.Logs = types.LogsHash(nil)
@@ -286,7 +287,7 @@ func run(c Case, cfg evm.Config) (Result, error) {
 		return res, err
 	}
 	mem.Apply(changes.Accounts)
-	if res.Root, err = trie.MemoryRoot(mem); err != nil {
+	if res.Root, err = memoryRoot(mem); err != nil {
 		return res, err
 	}
 	if post.ExpectException != "" {
@@ -494,4 +495,23 @@ func (h *hexU256) UnmarshalJSON(b []byte) error {
 	z.SetFromBig(x)
 	*h = hexU256(z)
 	return nil
+}
+
+// memoryRoot returns the state root of an in-memory state, computing every
+// storage root from scratch.
+func memoryRoot(m *state.Memory) (types.Hash, error) {
+	addrs := m.Addresses()
+	accounts := make([]trie.StateAccount, len(addrs))
+	for i, addr := range addrs {
+		acct, _, _ := m.Account(addr)
+		a := &accounts[i]
+		a.Address, a.Nonce, a.Balance, a.CodeHash = addr, acct.Nonce, acct.Balance, acct.CodeHash
+		m.StorageOf(addr, func(k, v uint256.Int) {
+			if a.Storage == nil {
+				a.Storage = make(map[uint256.Int]uint256.Int)
+			}
+			a.Storage[k] = v
+		})
+	}
+	return trie.StateRoot(accounts)
 }
