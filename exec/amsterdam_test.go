@@ -7,9 +7,9 @@ import (
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/chainspec"
+	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/testdata"
-	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -58,7 +58,7 @@ func importPayloads(t *testing.T, chain *exec.Chain, reqs []types.NewPayloadRequ
 		if n == 0 || n >= stop {
 			continue
 		}
-		b, err := r.Block(trie.OrderedRoot)
+		b, err := engine.Block(r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +93,7 @@ func TestLyingAccessListRejected(t *testing.T) {
 			req = &reqs[i]
 		}
 	}
-	real, err := req.Block(trie.OrderedRoot)
+	real, err := engine.Block(req)
 	if err != nil {
 		t.Fatal(err)
 	}

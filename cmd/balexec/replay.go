@@ -9,9 +9,9 @@ import (
 	"os"
 
 	"github.com/balexec/balexec/chainspec"
+	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/rlp"
-	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 )
 
@@ -129,7 +129,7 @@ func loadBlocks(chainFile, payloadFile string) ([]*types.Block, [][]byte, error)
 		if r.Payload.BlockNumber == 0 {
 			continue // the genesis, which the genesis file gives
 		}
-		b, err := r.Block(trie.OrderedRoot)
+		b, err := engine.Block(r)
 		if err != nil {
 			return nil, nil, fmt.Errorf("payload %d (block %d): %w", i, uint64(r.Payload.BlockNumber), err)
 		}
