@@ -2,13 +2,12 @@ package chainspec
 
 import (
 	"bytes"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
+	"github.com/balexec/balexec/internal/hexjson"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
@@ -224,12 +223,8 @@ func unmarshalObject(data []byte, v any) error {
 // map it also rejects an address already seen (in any spelling).
 func parseAddress(s string, seen map[types.Address]string) (types.Address, error) {
 	var a types.Address
-	h := trim0x(s)
-	if len(h) != 2*types.AddressLength {
-		return a, fmt.Errorf("%w: address %q: want 40 hex digits", ErrInvalidHex, s)
-	}
-	if _, err := hex.Decode(a[:], []byte(h)); err != nil {
-		return a, fmt.Errorf("%w: address %q", ErrInvalidHex, s)
+	if err := hexjson.ParseFixed(a[:], s, allocMode); err != nil {
+		return a, readErr(ErrInvalidHex, err)
 	}
 	if seen != nil {
 		if prev, dup := seen[a]; dup {
@@ -243,25 +238,21 @@ func parseAddress(s string, seen map[types.Address]string) (types.Address, error
 // parseHash parses 64 hex digits with or without 0x.
 func parseHash(s string) (types.Hash, error) {
 	var h types.Hash
-	x := trim0x(s)
-	if len(x) != 2*types.HashLength {
-		return h, fmt.Errorf("%w: hash %q: want 64 hex digits", ErrInvalidHex, s)
-	}
-	if _, err := hex.Decode(h[:], []byte(x)); err != nil {
-		return h, fmt.Errorf("%w: hash %q", ErrInvalidHex, s)
+	if err := hexjson.ParseFixed(h[:], s, allocMode); err != nil {
+		return h, readErr(ErrInvalidHex, err)
 	}
 	return h, nil
 }
 
-// parseHexBytes parses an even number of hex digits with or without 0x.
+// parseHexBytes parses an even number of hex digits with or without 0x;
+// "" and "0x" give nil.
 func parseHexBytes(s string) ([]byte, error) {
-	x := trim0x(s)
-	if len(x) == 0 {
-		return nil, nil
-	}
-	b, err := hex.DecodeString(x)
+	b, err := hexjson.ParseBytes(s, allocMode)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %.40q", ErrInvalidHex, s)
+		return nil, readErr(ErrInvalidHex, err)
+	}
+	if len(b) == 0 {
+		return nil, nil
 	}
 	return b, nil
 }
@@ -269,19 +260,10 @@ func parseHexBytes(s string) ([]byte, error) {
 // parseWord parses a storage key or value: an even number of hex digits, at
 // most 64, with or without 0x, as a big-endian number ("" and "0x" are zero).
 func parseWord(s string) (uint256.Int, error) {
-	var z uint256.Int
-	x := trim0x(s)
-	if len(x) > 64 {
-		return z, fmt.Errorf("%w: storage word %q longer than 32 bytes", ErrOverflow, s)
+	z, err := hexjson.ParseWord(s, allocMode)
+	if err != nil {
+		return z, readErr(ErrInvalidHex, err)
 	}
-	var buf [32]byte
-	if len(x)%2 != 0 {
-		return z, fmt.Errorf("%w: storage word %q has an odd number of digits", ErrInvalidHex, s)
-	}
-	if _, err := hex.Decode(buf[32-len(x)/2:], []byte(x)); err != nil {
-		return z, fmt.Errorf("%w: storage word %q", ErrInvalidHex, s)
-	}
-	z.SetBytes32(buf[:])
 	return z, nil
 }
 
@@ -316,97 +298,22 @@ func parseStorage(raw json.RawMessage) (map[uint256.Int]uint256.Int, error) {
 	return storage, nil
 }
 
-// parseNonce parses a nonce: absent or null is zero, a JSON number must be a
-// plain decimal integer, a string is hex (0x) or decimal.
+// parseNonce parses a nonce: absent, null and "" are zero, a JSON number
+// must be a plain integer, a string is 0x-hex or decimal.
 func parseNonce(raw json.RawMessage) (uint64, error) {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 || string(t) == "null" {
-		return 0, nil
-	}
-	s := string(t)
-	if t[0] == '"' {
-		if err := json.Unmarshal(t, &s); err != nil {
-			return 0, fmt.Errorf("%w: %w", ErrInvalidJSON, err)
-		}
-	}
-	z, err := parseUint256(s)
+	v, _, err := hexjson.Uint64(raw, allocMode)
 	if err != nil {
-		return 0, err
+		return 0, readErr(ErrInvalidNumber, err)
 	}
-	if !z.IsUint64() {
-		return 0, fmt.Errorf("%w: nonce %s exceeds 64 bits", ErrOverflow, s)
-	}
-	return z.Uint64(), nil
+	return v, nil
 }
 
-// parseUint256 parses a non-negative integer: 0x-prefixed hex or decimal,
-// leading zeros allowed, the empty string being zero.
+// parseUint256 parses a balance: 0x-hex or decimal, leading zeros allowed,
+// "" being zero.
 func parseUint256(s string) (uint256.Int, error) {
-	var z uint256.Int
-	if s == "" {
-		return z, nil
-	}
-	if len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
-		x := strings.TrimLeft(s[2:], "0")
-		if len(s) == 2 {
-			return z, fmt.Errorf("%w: %q has no digits", ErrInvalidNumber, s)
-		}
-		if len(x) > 64 {
-			for _, c := range x {
-				if fromHex(byte(c)) < 0 {
-					return z, fmt.Errorf("%w: %q", ErrInvalidNumber, s)
-				}
-			}
-			return z, fmt.Errorf("%w: %q exceeds 256 bits", ErrOverflow, s)
-		}
-		var words [4]uint64
-		for i := 0; i < len(x); i++ {
-			d := fromHex(x[len(x)-1-i])
-			if d < 0 {
-				return z, fmt.Errorf("%w: %q", ErrInvalidNumber, s)
-			}
-			words[i/16] |= uint64(d) << (4 * (i % 16))
-		}
-		z = uint256.Int(words)
-		return z, nil
-	}
-	ten := uint256.NewInt(10)
-	overflow := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return uint256.Int{}, fmt.Errorf("%w: %q", ErrInvalidNumber, s)
-		}
-		if overflow {
-			continue
-		}
-		var d uint256.Int
-		d.SetUint64(uint64(c - '0'))
-		_, o1 := z.MulOverflow(&z, ten)
-		_, o2 := z.AddOverflow(&z, &d)
-		overflow = o1 || o2
-	}
-	if overflow {
-		return uint256.Int{}, fmt.Errorf("%w: %q exceeds 256 bits", ErrOverflow, s)
+	z, err := hexjson.ParseUint256(s, allocMode)
+	if err != nil {
+		return z, readErr(ErrInvalidNumber, err)
 	}
 	return z, nil
-}
-
-func fromHex(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'a' <= c && c <= 'f':
-		return int(c-'a') + 10
-	case 'A' <= c && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
-}
-
-func trim0x(s string) string {
-	if len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
-		return s[2:]
-	}
-	return s
 }

@@ -22,8 +22,10 @@ var (
 )
 
 // Errors of reading genesis allocations and state dumps (alloc.go,
-// dump.go). They are wrapped with the account and field at fault, and, in
-// a genesis file, with ErrInvalidGenesis too.
+// dump.go), wrapped with the account and field at fault. ErrInvalidHex,
+// ErrInvalidNumber and ErrOverflow also say what is wrong with a number or
+// hex string of a configuration, a genesis file or a forkenv file, under
+// ErrInvalidConfig or ErrInvalidGenesis.
 var (
 	// ErrInvalidJSON: the input is not well-formed JSON, or a field has the
 	// wrong JSON type.
@@ -31,10 +33,11 @@ var (
 	// ErrInvalidHex: an address, hash, code or storage word is not valid hex
 	// of the right length.
 	ErrInvalidHex = errors.New("chainspec: invalid hex")
-	// ErrInvalidNumber: a balance or nonce is not a hex or decimal integer.
+	// ErrInvalidNumber: a number (a balance, a nonce, a fork time, ...) is
+	// not a hex or decimal integer.
 	ErrInvalidNumber = errors.New("chainspec: invalid number")
-	// ErrOverflow: a balance exceeds 256 bits, a nonce 64 bits or a storage
-	// word 32 bytes.
+	// ErrOverflow: a number exceeds its field (a balance 256 bits, a nonce
+	// or fork time 64 bits) or a storage word 32 bytes.
 	ErrOverflow = errors.New("chainspec: value overflows")
 	// ErrDuplicateAddress: an address appears twice, possibly in different
 	// case or with and without 0x.

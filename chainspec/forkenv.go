@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/balexec/balexec/types"
+	"github.com/balexec/balexec/internal/hexjson"
 	"github.com/holiman/uint256"
 )
 
@@ -49,14 +49,10 @@ func ParseForkEnv(data []byte) (*Config, error) {
 		if !ok {
 			return nil, nil
 		}
-		z, err := parseQuantity(s)
-		if err == nil && !z.IsUint64() {
-			err = errOverflow
-		}
+		v, err := parseUint64(s)
 		if err != nil {
 			return nil, fmt.Errorf("%w: forkenv %s: %w", ErrInvalidConfig, name, err)
 		}
-		v := z.Uint64()
 		return &v, nil
 	}
 	c := new(Config)
@@ -100,20 +96,18 @@ func ParseForkEnv(data []byte) (*Config, error) {
 	}
 	c.DAOForkSupport = vars["HIVE_FORK_DAO_VOTE"] == "1"
 	if s, ok := vars["HIVE_TERMINAL_TOTAL_DIFFICULTY"]; ok {
-		z, err := parseQuantity(s)
+		z, err := hexjson.ParseUint256(s, numMode)
 		if err != nil {
-			return nil, fmt.Errorf("%w: forkenv HIVE_TERMINAL_TOTAL_DIFFICULTY: %w", ErrInvalidConfig, err)
+			return nil, fmt.Errorf("%w: forkenv HIVE_TERMINAL_TOTAL_DIFFICULTY: %w", ErrInvalidConfig, readErr(ErrInvalidNumber, err))
 		}
 		c.TerminalTotalDifficulty = &z
 	} else {
 		c.TerminalTotalDifficulty = uint256.NewInt(1<<63 - 1)
 	}
 	if s, ok := vars["HIVE_DEPOSIT_CONTRACT_ADDRESS"]; ok {
-		a, err := types.HexToAddress(s)
-		if err != nil {
-			return nil, fmt.Errorf("%w: forkenv HIVE_DEPOSIT_CONTRACT_ADDRESS: %w", ErrInvalidConfig, err)
+		if err := hexjson.ParseFixed(c.DepositContractAddress[:], s, numMode); err != nil {
+			return nil, fmt.Errorf("%w: forkenv HIVE_DEPOSIT_CONTRACT_ADDRESS: %w", ErrInvalidConfig, readErr(ErrInvalidHex, err))
 		}
-		c.DepositContractAddress = a
 	}
 	named := map[Fork]BlobConfig{}
 	for f := ForkShanghai; f < numForks; f++ {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/balexec/balexec/internal/hexjson"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
@@ -88,9 +89,9 @@ func ParseGenesis(data []byte) (*Genesis, error) {
 			g.Difficulty, ok, err = jsonQuantity(m.val)
 			haveDiff = ok
 		case "mixhash":
-			err = readHash(m.val, &g.MixHash)
+			err = jsonFixed(m.val, g.MixHash[:])
 		case "coinbase":
-			err = readAddress(m.val, &g.Coinbase)
+			err = jsonFixed(m.val, g.Coinbase[:])
 		case "alloc":
 			haveAlloc = isPresent(m.val)
 			g.Alloc, err = ParseAlloc(m.val)
@@ -99,7 +100,7 @@ func ParseGenesis(data []byte) (*Genesis, error) {
 		case "gasused":
 			err = readUint64(m.val, &g.GasUsed)
 		case "parenthash":
-			err = readHash(m.val, &g.ParentHash)
+			err = jsonFixed(m.val, g.ParentHash[:])
 		case "basefeepergas":
 			var z uint256.Int
 			var ok bool
@@ -240,47 +241,19 @@ func readUint64(raw json.RawMessage, dst *uint64) error {
 	return err
 }
 
-// readHexBytes reads an optional hex string (with or without 0x).
+// readHexBytes reads an optional hex string (with or without 0x); empty,
+// absent and null give nil.
 func readHexBytes(raw json.RawMessage) ([]byte, error) {
-	var s *string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	s, ok, err := jsonString(raw)
+	if err != nil || !ok {
 		return nil, err
 	}
-	if s == nil {
-		return nil, nil
-	}
-	b, err := types.DecodeHex(*s)
+	b, err := hexjson.ParseBytes(s, numMode)
 	if err != nil {
-		return nil, err
+		return nil, readErr(ErrInvalidHex, err)
 	}
 	if len(b) == 0 {
 		return nil, nil
 	}
 	return b, nil
-}
-
-// readHash reads an optional 32-byte hex string into dst.
-func readHash(raw json.RawMessage, dst *types.Hash) error {
-	var s *string
-	if err := json.Unmarshal(raw, &s); err != nil || s == nil {
-		return err
-	}
-	h, err := types.HexToHash(*s)
-	if err == nil {
-		*dst = h
-	}
-	return err
-}
-
-// readAddress reads an optional 20-byte hex string into dst.
-func readAddress(raw json.RawMessage, dst *types.Address) error {
-	var s *string
-	if err := json.Unmarshal(raw, &s); err != nil || s == nil {
-		return err
-	}
-	a, err := types.HexToAddress(*s)
-	if err == nil {
-		*dst = a
-	}
-	return err
 }

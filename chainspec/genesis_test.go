@@ -185,12 +185,12 @@ func TestParseGenesisErrors(t *testing.T) {
 		{"bad alloc", func(m map[string]any) {
 			m["alloc"] = map[string]any{"0x01": map[string]any{"balance": "1"}}
 		}, ErrInvalidHex},
-		{"bad nonce", func(m map[string]any) { m["nonce"] = "0xq" }, nil},
-		{"nonce > 64 bits", func(m map[string]any) { m["nonce"] = "0x1" + strings.Repeat("0", 16) }, nil},
-		{"bad extra", func(m map[string]any) { m["extraData"] = "0x123" }, types.ErrBadHex},
-		{"bad mix hash", func(m map[string]any) { m["mixHash"] = "0x00" }, types.ErrBadHex},
+		{"bad nonce", func(m map[string]any) { m["nonce"] = "0xq" }, ErrInvalidNumber},
+		{"nonce > 64 bits", func(m map[string]any) { m["nonce"] = "0x1" + strings.Repeat("0", 16) }, ErrOverflow},
+		{"bad extra", func(m map[string]any) { m["extraData"] = "0x123" }, ErrInvalidHex},
+		{"bad mix hash", func(m map[string]any) { m["mixHash"] = "0x00" }, ErrInvalidHex},
 		{"bad coinbase", func(m map[string]any) { m["coinbase"] = 5 }, nil},
-		{"bad base fee", func(m map[string]any) { m["baseFeePerGas"] = "-1" }, nil},
+		{"bad base fee", func(m map[string]any) { m["baseFeePerGas"] = "-1" }, ErrInvalidNumber},
 		{"bad slot", func(m map[string]any) { m["slotNumber"] = 1.5 }, nil},
 		{"duplicate key", func(m map[string]any) { m["mixhash"] = m["mixHash"] }, nil},
 	} {

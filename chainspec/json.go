@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/balexec/balexec/types"
+	"github.com/balexec/balexec/internal/hexjson"
 	"github.com/holiman/uint256"
 )
 
@@ -90,14 +90,13 @@ func (c *Config) UnmarshalJSON(data []byte) error {
 	for _, m := range members {
 		switch key := m.key; {
 		case key == "chainid":
-			z, ok, err := jsonQuantity(m.val)
-			if err == nil && ok && !z.IsUint64() {
-				err = errOverflow
-			}
+			id, err := jsonUint64(m.val)
 			if err != nil {
 				return fmt.Errorf("%w: chainId: %w", ErrInvalidConfig, err)
 			}
-			out.ChainID, haveID = z.Uint64(), ok
+			if id != nil {
+				out.ChainID, haveID = *id, true
+			}
 		case key == "daoforksupport":
 			if err := jsonBool(m.val, &out.DAOForkSupport); err != nil {
 				return fmt.Errorf("%w: daoForkSupport: %w", ErrInvalidConfig, err)
@@ -111,16 +110,8 @@ func (c *Config) UnmarshalJSON(data []byte) error {
 				out.TerminalTotalDifficulty = &z
 			}
 		case key == "depositcontractaddress":
-			var s *string
-			if err := json.Unmarshal(m.val, &s); err != nil {
+			if err := jsonFixed(m.val, out.DepositContractAddress[:]); err != nil {
 				return fmt.Errorf("%w: depositContractAddress: %w", ErrInvalidConfig, err)
-			}
-			if s != nil {
-				a, err := types.HexToAddress(*s)
-				if err != nil {
-					return fmt.Errorf("%w: depositContractAddress: %w", ErrInvalidConfig, err)
-				}
-				out.DepositContractAddress = a
 			}
 		case key == "blobschedule":
 			blobsRaw = m.val
@@ -233,9 +224,6 @@ func (c *Config) checkInherited(named map[Fork]BlobConfig) error {
 	return nil
 }
 
-// errOverflow: a number does not fit its field.
-var errOverflow = errors.New("number out of range")
-
 // jsonMember is one member of a JSON object: its name, the name in lower
 // case, and its raw value.
 type jsonMember struct {
@@ -284,86 +272,79 @@ func jsonBool(raw json.RawMessage, dst *bool) error {
 	return nil
 }
 
-// jsonUint64 reads an optional unsigned 64-bit integer (see jsonQuantity).
+// The spelling of numbers and hex in chain configurations, genesis files,
+// allocations, state dumps and hive forkenv variables is hexjson.Lenient:
+// numbers are JSON integers or strings of decimal digits or 0x-hex (either
+// prefix case, leading zeros allowed); byte strings, addresses and hashes
+// are hex with or without 0x. An empty string or a bare "0x" is not a
+// number, except as a balance or nonce of an allocation (allocMode).
+const (
+	numMode   = hexjson.Lenient
+	allocMode = hexjson.Lenient | hexjson.EmptyZero
+)
+
+// readErr wraps an error of the hexjson readers under this package's
+// sentinels: ErrOverflow for a value out of range, class (ErrInvalidNumber
+// or ErrInvalidHex) otherwise.
+func readErr(class, err error) error {
+	if errors.Is(err, hexjson.ErrOverflow) {
+		class = ErrOverflow
+	}
+	return fmt.Errorf("%w: %w", class, err)
+}
+
+// jsonUint64 reads an optional unsigned 64-bit integer; absent and null
+// give nil.
 func jsonUint64(raw json.RawMessage) (*uint64, error) {
-	z, ok, err := jsonQuantity(raw)
-	if err != nil || !ok {
-		return nil, err
+	v, ok, err := hexjson.Uint64(raw, numMode)
+	if err != nil {
+		return nil, readErr(ErrInvalidNumber, err)
 	}
-	if !z.IsUint64() {
-		return nil, fmt.Errorf("%w: %s exceeds 64 bits", errOverflow, z.Dec())
+	if !ok {
+		return nil, nil
 	}
-	v := z.Uint64()
 	return &v, nil
 }
 
-// jsonQuantity reads an unsigned integer of up to 256 bits given as a JSON
-// number (digits only: no sign, fraction or exponent) or a JSON string
-// holding 0x-hex or decimal digits. Absent or null reports ok == false.
+// jsonQuantity reads an optional unsigned integer of up to 256 bits;
+// absent and null report ok == false.
 func jsonQuantity(raw json.RawMessage) (z uint256.Int, ok bool, err error) {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 || string(t) == "null" {
-		return z, false, nil
+	z, ok, err = hexjson.Uint256(raw, numMode)
+	if err != nil {
+		return z, false, readErr(ErrInvalidNumber, err)
 	}
-	s := string(t)
-	if t[0] == '"' {
-		if err := json.Unmarshal(t, &s); err != nil {
-			return z, false, err
-		}
-	}
-	z, err = parseQuantity(s)
-	return z, err == nil, err
+	return z, ok, nil
 }
 
-// parseQuantity parses 0x-prefixed hex or decimal digits (leading zeros
-// allowed) into a 256-bit integer.
-func parseQuantity(s string) (uint256.Int, error) {
-	var z uint256.Int
-	if len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
-		h := s[2:]
-		if h == "" {
-			return z, fmt.Errorf("number %.40q has no digits", s)
-		}
-		for i := 0; i < len(h); i++ {
-			d, ok := hexDigit(h[i])
-			if !ok {
-				return z, fmt.Errorf("number %.40q is not hex", s)
-			}
-			if z[3]>>60 != 0 {
-				return z, fmt.Errorf("%w: %.40q exceeds 256 bits", errOverflow, s)
-			}
-			z.Lsh(&z, 4)
-			z[0] |= d
-		}
-		return z, nil
+// parseUint64 reads an unsigned 64-bit integer written as text.
+func parseUint64(s string) (uint64, error) {
+	v, err := hexjson.ParseUint64(s, numMode)
+	if err != nil {
+		return 0, readErr(ErrInvalidNumber, err)
 	}
-	if s == "" {
-		return z, errors.New("empty number")
-	}
-	ten := uint256.NewInt(10)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return z, fmt.Errorf("number %.40q is not decimal", s)
-		}
-		d := uint256.NewInt(uint64(c - '0'))
-		_, o1 := z.MulOverflow(&z, ten)
-		_, o2 := z.AddOverflow(&z, d)
-		if o1 || o2 {
-			return z, fmt.Errorf("%w: %.40q exceeds 256 bits", errOverflow, s)
-		}
-	}
-	return z, nil
+	return v, nil
 }
 
-func hexDigit(c byte) (uint64, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return uint64(c - '0'), true
-	case 'a' <= c && c <= 'f':
-		return uint64(c-'a') + 10, true
-	case 'A' <= c && c <= 'F':
-		return uint64(c-'A') + 10, true
+// jsonString reads an optional JSON string; absent and null report
+// ok == false.
+func jsonString(raw json.RawMessage) (s string, ok bool, err error) {
+	if t := bytes.TrimSpace(raw); len(t) == 0 || string(t) == "null" {
+		return "", false, nil
 	}
-	return 0, false
+	err = json.Unmarshal(raw, &s)
+	return s, err == nil, err
+}
+
+// jsonFixed reads an optional JSON string of exactly len(dst) bytes of hex
+// (an address, a hash) into dst; absent and null leave dst unchanged, an
+// error leaves it unspecified.
+func jsonFixed(raw json.RawMessage, dst []byte) error {
+	s, ok, err := jsonString(raw)
+	if err != nil || !ok {
+		return err
+	}
+	if err := hexjson.ParseFixed(dst, s, numMode); err != nil {
+		return readErr(ErrInvalidHex, err)
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -118,26 +119,52 @@ func TestParseConfig(t *testing.T) {
 	}
 }
 
-func TestParseQuantity(t *testing.T) {
+// TestConfigNumbers checks the spellings of a configuration's numbers (the
+// hexjson.Lenient mode, tested in full there): as JSON strings and, where
+// the text is a JSON integer, unquoted.
+func TestConfigNumbers(t *testing.T) {
+	max := new(uint256.Int).SetAllOne().Dec()
 	for _, tc := range []struct {
 		in   string
 		want string // decimal, "" for an error
 	}{
 		{"0", "0"}, {"007", "7"}, {"0x0", "0"}, {"0x000000000000000", "0"}, {"0X1f", "31"},
-		{"0x" + strings.Repeat("f", 64), new(uint256.Int).SetAllOne().Dec()},
-		{"0x" + strings.Repeat("0", 10) + strings.Repeat("f", 64), new(uint256.Int).SetAllOne().Dec()},
+		{"0x" + strings.Repeat("f", 64), max},
+		{"0x" + strings.Repeat("0", 10) + strings.Repeat("f", 64), max},
 		{"0x1" + strings.Repeat("0", 64), ""},
-		{"115792089237316195423570985008687907853269984665640564039457584007913129639935", new(uint256.Int).SetAllOne().Dec()},
+		{"115792089237316195423570985008687907853269984665640564039457584007913129639935", max},
 		{"115792089237316195423570985008687907853269984665640564039457584007913129639936", ""},
-		{"", ""}, {"0x", ""}, {"-1", ""}, {"1e3", ""}, {"0xg", ""}, {" 1", ""},
+		{"", ""}, {"0x", ""}, {"-1", ""}, {"1e3", ""}, {"0xg", ""}, {" 1", ""}, {"+1", ""},
 	} {
-		z, err := parseQuantity(tc.in)
-		switch {
-		case tc.want == "" && err == nil:
-			t.Errorf("%q: %s, want an error", tc.in, z.Dec())
-		case tc.want != "" && (err != nil || z.Dec() != tc.want):
-			t.Errorf("%q: %s %v, want %s", tc.in, z.Dec(), err, tc.want)
+		forms := []string{strconv.Quote(tc.in)}
+		if tc.in != "" && strings.Trim(tc.in, "0123456789") == "" && (tc.in == "0" || tc.in[0] != '0') {
+			forms = append(forms, tc.in) // a JSON integer
 		}
+		for _, raw := range forms {
+			z, ok, err := jsonQuantity(json.RawMessage(raw))
+			switch {
+			case tc.want == "" && err == nil:
+				t.Errorf("%s: %s, want an error", raw, z.Dec())
+			case tc.want != "" && (err != nil || !ok || z.Dec() != tc.want):
+				t.Errorf("%s: %s %v, want %s", raw, z.Dec(), err, tc.want)
+			}
+		}
+	}
+	for _, raw := range []string{"", " ", "null", " null "} {
+		if _, ok, err := jsonQuantity(json.RawMessage(raw)); ok || err != nil {
+			t.Errorf("%q: ok %v, error %v; want absent", raw, ok, err)
+		}
+	}
+	for _, raw := range []string{"true", "-1", "1.0", "1e3", "[1]", "{}", `"1`} {
+		if _, _, err := jsonQuantity(json.RawMessage(raw)); err == nil {
+			t.Errorf("%s: no error", raw)
+		}
+	}
+	if v, err := jsonUint64(json.RawMessage(`"0xffffffffffffffff"`)); err != nil || *v != 1<<64-1 {
+		t.Errorf("2^64-1: %v %v", v, err)
+	}
+	if _, err := jsonUint64(json.RawMessage(`18446744073709551616`)); err == nil {
+		t.Error("2^64: no error")
 	}
 }
 

@@ -229,14 +229,6 @@ type executionPayloadJSON struct {
 	SlotNumber      *string           `json:"slotNumber"`
 }
 
-// parseFixedHex parses exactly len(dst) bytes of 0x-prefixed hex.
-func parseFixedHex(dst []byte, s string) error {
-	if _, err := hexDigits(s); err != nil {
-		return err
-	}
-	return decodeFixedHex(dst, s)
-}
-
 // UnmarshalJSON implements json.Unmarshaler with the strict hex rules of the
 // engine API. Required fields must be present; every failure wraps
 // ErrInvalidPayload.
