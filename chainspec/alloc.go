@@ -80,10 +80,11 @@ func (a Alloc) Memory() *state.Memory {
 // object; the other fields (config, header values) are ignored. A file
 // without alloc gives an empty Alloc.
 //
-// Each account is an object with balance (a string, 0x-hex or decimal;
-// required), nonce (a JSON number or a hex or decimal string), code (hex) and
-// storage (an object of hex words of up to 32 bytes, with or without 0x).
-// Addresses are 40 hex digits with or without 0x, in any case.
+// Each account is an object with balance (a string, 0x-hex or decimal,
+// leading zeros allowed, "" for zero; required), nonce (a JSON number or a
+// string like a balance), code (hex) and storage (an object of hex words of
+// up to 32 bytes, an even number of digits, with or without 0x). Addresses
+// are 40 hex digits with or without 0x, in any case.
 func ReadGenesisAlloc(r io.Reader) (Alloc, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
