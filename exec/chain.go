@@ -3,15 +3,14 @@ package exec
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/cache"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
-	"github.com/holiman/uint256"
 )
 
 // historyLen is how many ancestors BLOCKHASH can see.
@@ -31,7 +30,7 @@ const historyLen = 256
 //
 // A Chain belongs to one goroutine.
 type Chain struct {
-	cfg    *Config
+	cfg    *chainspec.Config
 	proc   *Processor
 	par    *ParallelProcessor // nil: every block runs sequentially
 	minPar int                // fewest transactions for the parallel path
@@ -71,7 +70,7 @@ func (c *Chain) ParallelStats() ParallelStats {
 
 // NewChain returns a chain holding the genesis block with header genesis and
 // state alloc. The allocation's root must be the header's state root.
-func NewChain(cfg *Config, genesis *types.Header, alloc state.Alloc) (*Chain, error) {
+func NewChain(cfg *chainspec.Config, genesis *types.Header, alloc chainspec.Alloc) (*Chain, error) {
 	c := &Chain{
 		cfg:    cfg,
 		proc:   NewProcessor(cfg, nil),
@@ -79,7 +78,7 @@ func NewChain(cfg *Config, genesis *types.Header, alloc state.Alloc) (*Chain, er
 		codes:  trie.NewCodeStore(),
 		blocks: make(map[types.Hash]*types.Header),
 	}
-	updates := allocUpdates(alloc)
+	updates := alloc.Updates()
 	root, nodes, err := trie.UpdateState(types.EmptyRootHash, c.store, updates)
 	if err != nil {
 		return nil, err
@@ -92,33 +91,14 @@ func NewChain(cfg *Config, genesis *types.Header, alloc state.Alloc) (*Chain, er
 	h := *genesis
 	c.blocks[h.Hash()] = &h
 	c.head = &h
-	c.flat = newFlatState(state.NewMemoryFromAlloc(alloc), h.Hash())
+	mem := state.NewMemory()
+	mem.Apply(updates)
+	c.flat = newFlatState(mem, h.Hash())
 	return c, nil
 }
 
-// allocUpdates turns a genesis allocation into account updates, sorted by
-// address.
-func allocUpdates(alloc state.Alloc) []state.AccountUpdate {
-	mem := state.NewMemoryFromAlloc(alloc)
-	addrs := mem.Addresses()
-	out := make([]state.AccountUpdate, 0, len(addrs))
-	for _, addr := range addrs {
-		g := alloc[addr]
-		u := state.AccountUpdate{Address: addr, Nonce: g.Nonce, Balance: g.Balance, CodeHash: g.CodeHash()}
-		if len(g.Code) > 0 {
-			u.Code = g.Code
-		}
-		mem.StorageOf(addr, func(k, v uint256.Int) {
-			u.Storage = append(u.Storage, state.SlotUpdate{Key: k, Value: v})
-		})
-		slices.SortFunc(u.Storage, func(a, b state.SlotUpdate) int { return a.Key.Cmp(&b.Key) })
-		out = append(out, u)
-	}
-	return out
-}
-
 // Config returns the chain's configuration.
-func (c *Chain) Config() *Config { return c.cfg }
+func (c *Chain) Config() *chainspec.Config { return c.cfg }
 
 // Head returns the header of the current head block.
 func (c *Chain) Head() *types.Header { return c.head }
@@ -277,7 +257,7 @@ func (c *Chain) hashGetter(parent *types.Header) func(uint64) types.Hash {
 // the header's block access list hash (ErrBALHashMismatch). A list that
 // passes is the one the header commits to; executing the block then decides
 // whether it is true.
-func CheckAccessList(cfg *Config, h *types.Header, txCount int, raw []byte) (*bal.BlockAccessList, error) {
+func CheckAccessList(cfg *chainspec.Config, h *types.Header, txCount int, raw []byte) (*bal.BlockAccessList, error) {
 	if !cfg.IsAmsterdam(h.Time) {
 		return nil, ErrBALBeforeAmsterdam
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec/evm"
 	"github.com/balexec/balexec/internal/invariants"
 	"github.com/balexec/balexec/state"
@@ -106,7 +107,7 @@ import (
 // A ParallelProcessor belongs to one goroutine and is reused from block to
 // block; its workers' states, EVMs and frames are kept between blocks.
 type ParallelProcessor struct {
-	cfg      *Config
+	cfg      *chainspec.Config
 	analyses evm.AnalysisCache
 	workers  int
 	ws       []*parallelWorker
@@ -162,7 +163,7 @@ type changedAccount struct {
 
 // NewParallelProcessor returns a parallel processor for cfg running on
 // workers goroutines (0 means GOMAXPROCS). analyses may be nil or shared.
-func NewParallelProcessor(cfg *Config, analyses evm.AnalysisCache, workers int) *ParallelProcessor {
+func NewParallelProcessor(cfg *chainspec.Config, analyses evm.AnalysisCache, workers int) *ParallelProcessor {
 	warmPrecompiles(cfg)
 	if analyses == nil {
 		analyses = evm.NewSharedAnalysisCache(1 << 12)

@@ -33,35 +33,6 @@ func NewMemory() *Memory {
 	}
 }
 
-// NewMemoryFromAlloc returns an in-memory state holding the accounts of a
-// genesis allocation.
-func NewMemoryFromAlloc(alloc Alloc) *Memory {
-	m := NewMemory()
-	for addr, ga := range alloc {
-		a := &memAccount{acct: types.NewEmptyAccount()}
-		a.acct.Nonce, a.acct.Balance = ga.Nonce, ga.Balance
-		if len(ga.Code) > 0 {
-			code := slices.Clone(ga.Code)
-			a.acct.CodeHash = types.Keccak256One(code)
-			m.codes[a.acct.CodeHash] = code
-		}
-		for k, v := range ga.Storage {
-			if v.IsZero() {
-				continue
-			}
-			if a.storage == nil {
-				a.storage = make(map[uint256.Int]uint256.Int, len(ga.Storage))
-			}
-			a.storage[k] = v
-		}
-		if len(a.storage) > 0 {
-			a.acct.Root = unknownRoot
-		}
-		m.accounts[addr] = a
-	}
-	return m
-}
-
 // Account implements Reader.
 func (m *Memory) Account(addr types.Address) (types.Account, bool, error) {
 	a, ok := m.accounts[addr]

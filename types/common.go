@@ -3,8 +3,8 @@ package types
 import (
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"strings"
+
+	"github.com/balexec/balexec/internal/hexjson"
 )
 
 // Lengths of the fixed-size byte types.
@@ -71,17 +71,6 @@ func (h Hash) MarshalText() ([]byte, error) { return []byte(h.Hex()), nil }
 // bytes of hex, with or without the 0x prefix.
 func (h *Hash) UnmarshalText(b []byte) error { return decodeFixedHex(h[:], string(b)) }
 
-func decodeFixedHex(dst []byte, s string) error {
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
-	if len(s) != 2*len(dst) {
-		return fmt.Errorf("%w: want %d hex digits, got %d", ErrBadHex, 2*len(dst), len(s))
-	}
-	if _, err := hex.Decode(dst, []byte(s)); err != nil {
-		return fmt.Errorf("%w: %v", ErrBadHex, err)
-	}
-	return nil
-}
-
 // HexToAddress parses a 0x-prefixed (or bare) hex address of exactly 20 bytes.
 func HexToAddress(s string) (Address, error) {
 	var a Address
@@ -115,11 +104,8 @@ func MustHexToHash(s string) Hash {
 }
 
 // DecodeHex decodes a 0x-prefixed (or bare) hex string of any even length.
+// The result is never nil: "" and "0x" give an empty slice.
 func DecodeHex(s string) ([]byte, error) {
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadHex, err)
-	}
-	return b, nil
+	b, err := hexjson.ParseBytes(s, hexjson.Lenient)
+	return b, badHex(err)
 }

@@ -9,7 +9,7 @@ import (
 	"os"
 
 	"github.com/balexec/balexec/bal"
-	"github.com/balexec/balexec/trie"
+	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/types"
 )
 
@@ -59,7 +59,7 @@ func balVerify(args []string, stdout, stderr io.Writer) error {
 }
 
 func verifyPayloadBAL(req *types.NewPayloadRequest) error {
-	block, err := req.Block(trie.OrderedRoot)
+	block, err := engine.Block(req)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/balexec/balexec/state"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/trie"
 )
 
@@ -31,11 +31,11 @@ func trieRoot(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer f.Close()
-		alloc, err := state.ReadGenesisAlloc(f)
+		alloc, err := chainspec.ReadGenesisAlloc(f)
 		if err != nil {
 			return err
 		}
-		root, err := trie.AllocRoot(alloc)
+		root, err := alloc.Root()
 		if err != nil {
 			return err
 		}
@@ -47,7 +47,7 @@ func trieRoot(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	d, err := state.ReadDump(f)
+	d, err := chainspec.ReadDump(f)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func trieRoot(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "account %s: storage root %s, dump says %s\n", addr, got, acct.Root)
 		}
 	}
-	root, err := trie.AllocRoot(alloc)
+	root, err := alloc.Root()
 	if err != nil {
 		return err
 	}
