@@ -154,9 +154,9 @@ func (v *View) Node(hash types.Hash) ([]byte, error) {
 	case err != nil:
 		return nil, err
 	case !ok:
-		return nil, fmt.Errorf("%w: %w: node %x", ErrNotFound, trie.ErrMissingNode, hash)
+		return nil, fmt.Errorf("%w: %w: node %s (key %x)", ErrNotFound, trie.ErrMissingNode, hash, k)
 	case types.Keccak256One(enc) != hash:
-		return nil, fmt.Errorf("%w: node %x hashes to %x", ErrCorrupt, hash, types.Keccak256One(enc))
+		return nil, fmt.Errorf("%w: node %s hashes to %s (key %x)", ErrCorrupt, hash, types.Keccak256One(enc), k)
 	}
 	return enc, nil
 }
