@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/balexec/balexec/types"
 	"github.com/cockroachdb/pebble/v2"
@@ -57,10 +58,12 @@ func (v *View) ReadAccounts(reads []AccountRead) error {
 	if err != nil {
 		return err
 	}
+	key := make([]byte, accountKeyLen) // one buffer: a key passed to pebble escapes
 	for i := range reads {
 		r := &reads[i]
 		k := accountKey(&r.Address)
-		val, ok, err := seek(it, k[:])
+		copy(key, k[:])
+		val, ok, err := seek(it, key)
 		if err != nil {
 			_ = it.Close()
 			return fmt.Errorf("store: read account %s: %w", r.Address, err)
@@ -95,10 +98,12 @@ func (v *View) ReadStorage(reads []SlotRead) error {
 	if err != nil {
 		return err
 	}
+	key := make([]byte, storageKeyLen)
 	for i := range reads {
 		r := &reads[i]
 		k := storageKey(&r.Address, &r.Slot)
-		val, ok, err := seek(it, k[:])
+		copy(key, k[:])
+		val, ok, err := seek(it, key)
 		if err != nil {
 			_ = it.Close()
 			return fmt.Errorf("store: read storage %s slot %#x: %w", r.Address, &r.Slot, err)
@@ -117,6 +122,45 @@ func (v *View) ReadStorage(reads []SlotRead) error {
 	}
 	return nil
 }
+
+// ReadBatch reads a block's accounts and slots with the batched reads, on up
+// to workers goroutines (at least one): both lists are sorted in place, then
+// each is split into contiguous runs of keys, one per goroutine, each read
+// with its own forward iterator. Disjoint runs keep each iterator's reads in
+// order while the disk serves several at once; on a cold store this reads
+// about 1.6 times faster with 4 workers than with one (see
+// BenchmarkWarmRead). Every goroutine has returned when ReadBatch returns;
+// the error is the first in key order.
+func (v *View) ReadBatch(accts []AccountRead, slots []SlotRead, workers int) error {
+	workers = max(workers, 1)
+	if !slices.IsSortedFunc(accts, compareAccountReads) {
+		slices.SortFunc(accts, compareAccountReads)
+	}
+	if !slices.IsSortedFunc(slots, compareSlotReads) {
+		slices.SortFunc(slots, compareSlotReads)
+	}
+	na := min(workers, (len(accts)+minRun-1)/minRun)
+	ns := min(workers, (len(slots)+minRun-1)/minRun)
+	errs := make([]error, na+ns)
+	var wg sync.WaitGroup
+	for i := range na {
+		wg.Go(func() { errs[i] = v.ReadAccounts(accts[i*len(accts)/na : (i+1)*len(accts)/na]) })
+	}
+	for i := range ns {
+		wg.Go(func() { errs[na+i] = v.ReadStorage(slots[i*len(slots)/ns : (i+1)*len(slots)/ns]) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return v.check()
+}
+
+// minRun is the fewest keys ReadBatch gives one goroutine: below that a
+// goroutine and an iterator cost more than the reads they overlap.
+const minRun = 64
 
 // iter opens an iterator over the keys of one kind.
 func (v *View) iter(prefix byte) (*pebble.Iterator, error) {

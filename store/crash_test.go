@@ -75,10 +75,12 @@ func TestCrash(t *testing.T) {
 	deadline := time.Now().Add(budget)
 	for ; iterations < minIterations || time.Now().Before(deadline); iterations++ {
 		// A third of the kills fall in the child's first 40 ms (start,
-		// open, recovery, replay), the rest anywhere in 40-400 ms.
+		// open, recovery, replay); the rest 0-150 ms after its first
+		// commit, whenever that comes (slow under -race).
+		early := rng.IntN(3) == 0
 		delay := time.Duration(rng.Int64N(int64(40 * time.Millisecond)))
-		if rng.IntN(3) != 0 {
-			delay = 40*time.Millisecond + time.Duration(rng.Int64N(int64(360*time.Millisecond)))
+		if !early {
+			delay = time.Duration(rng.Int64N(int64(150 * time.Millisecond)))
 		}
 		cmd := exec.Command(exe, "-test.run=^TestCrash$", "-test.count=1")
 		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d", crashChildEnv, dir, seed))
@@ -93,18 +95,28 @@ func TestCrash(t *testing.T) {
 		}
 		var acked atomic.Int64
 		acked.Store(-1)
-		done := make(chan struct{})
+		done, first := make(chan struct{}), make(chan struct{})
 		go func() {
 			defer close(done)
 			sc := bufio.NewScanner(out)
 			for sc.Scan() {
 				if n, ok := strings.CutPrefix(sc.Text(), "committed "); ok {
 					if v, err := strconv.ParseInt(n, 10, 64); err == nil {
-						acked.Store(v)
+						if acked.Swap(v) == -1 {
+							close(first)
+						}
 					}
 				}
 			}
 		}()
+		if !early {
+			select {
+			case <-first:
+			case <-done: // the child died: Wait reports it
+			case <-time.After(time.Minute):
+				t.Errorf("iteration %d: the child committed nothing in a minute", iterations)
+			}
+		}
 		time.Sleep(delay)
 		killErr := cmd.Process.Kill()
 		<-done
@@ -146,7 +158,11 @@ func TestCrash(t *testing.T) {
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("iteration %d: killed after %v, last reported block %d, head %d", iterations, delay.Round(time.Millisecond), last, head)
+		when := "after start"
+		if !early {
+			when = "after the first commit"
+		}
+		t.Logf("iteration %d: killed %v %s, last reported block %d, head %d", iterations, delay.Round(time.Millisecond), when, last, head)
 		prevHead = head
 	}
 	t.Logf("%d children killed (%d iterations), head at block %d; %d times the block in flight had landed", kills, iterations, prevHead, landed)

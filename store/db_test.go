@@ -111,7 +111,11 @@ func TestCommitChain(t *testing.T) {
 	model := state.NewMemory()
 	var headers []*types.Header
 	var models []map[types.Address]types.Account
-	for n := range 40 {
+	blocks, every := 40, 1
+	if testing.Short() {
+		every = 8 // the full check after every block is slow under -race
+	}
+	for n := range blocks {
 		h, err := commitNext(db, g, model)
 		if err != nil {
 			t.Fatalf("block %d: %v", n, err)
@@ -122,6 +126,9 @@ func TestCommitChain(t *testing.T) {
 			t.Fatal(err)
 		}
 		models = append(models, snap)
+		if n%every != 0 && n != blocks-1 {
+			continue
+		}
 		if err := checkState(db, model); err != nil {
 			t.Fatalf("block %d: %v", n, err)
 		}
@@ -384,6 +391,22 @@ func TestBatchReads(t *testing.T) {
 	}
 	if err := db.ReadAccounts(nil); err != nil {
 		t.Fatal(err)
+	}
+	// ReadBatch on several goroutines gives the same, from any order.
+	for _, workers := range []int{0, 1, 3, 64} {
+		a2, s2 := slices.Clone(accts), slices.Clone(slots)
+		rng.Shuffle(len(a2), func(i, j int) { a2[i], a2[j] = a2[j], a2[i] })
+		rng.Shuffle(len(s2), func(i, j int) { s2[i], s2[j] = s2[j], s2[i] })
+		for i := range a2 {
+			a2[i].Exists, a2[i].Account = false, types.Account{}
+			s2[i].Value = uint256.Int{}
+		}
+		if err := db.ReadBatch(a2, s2, workers); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(a2, accts) || !slices.Equal(s2, slots) {
+			t.Fatalf("ReadBatch with %d workers differs from the sequential batched reads", workers)
+		}
 	}
 }
 

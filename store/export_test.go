@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+
 	"github.com/balexec/balexec/types"
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/holiman/uint256"
@@ -62,3 +64,8 @@ func Flush(db *DB) error { return db.pdb.Flush() }
 
 // Metrics returns pebble's metrics (block cache hits and misses).
 func Metrics(db *DB) *pebble.Metrics { return db.pdb.Metrics() }
+
+// Compact compacts the whole key space, settling the LSM after a bulk load.
+func Compact(db *DB) error {
+	return db.pdb.Compact(context.Background(), []byte{0}, []byte{0xff}, true)
+}

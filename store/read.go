@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"sync/atomic"
 
 	"github.com/balexec/balexec/state"
@@ -76,11 +77,27 @@ func (v *View) getCopy(key []byte) ([]byte, bool, error) {
 	return out, true, nil
 }
 
+// keyBuf is a key buffer for point reads: a key passed to pebble escapes to
+// the heap, so the flat reads take one from a pool instead of allocating one
+// per read.
+type keyBuf [storageKeyLen]byte
+
+var keyPool = sync.Pool{New: func() any { return new(keyBuf) }}
+
+// getKey is get with the key copied into a pooled buffer.
+func (v *View) getKey(k []byte) ([]byte, io.Closer, bool, error) {
+	kb := keyPool.Get().(*keyBuf)
+	n := copy(kb[:], k)
+	val, closer, ok, err := v.get(kb[:n])
+	keyPool.Put(kb)
+	return val, closer, ok, err
+}
+
 // Account implements state.Reader over the flat state: the account at addr
 // in the head state, and whether it exists.
 func (v *View) Account(addr types.Address) (types.Account, bool, error) {
 	k := accountKey(&addr)
-	val, closer, ok, err := v.get(k[:])
+	val, closer, ok, err := v.getKey(k[:])
 	if !ok {
 		return types.Account{}, false, err
 	}
@@ -96,7 +113,7 @@ func (v *View) Account(addr types.Address) (types.Account, bool, error) {
 // addr in the head state, zero when unset.
 func (v *View) Storage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
 	k := storageKey(&addr, &slot)
-	val, closer, ok, err := v.get(k[:])
+	val, closer, ok, err := v.getKey(k[:])
 	if !ok {
 		return uint256.Int{}, err
 	}
