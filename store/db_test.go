@@ -500,3 +500,42 @@ type silent struct{}
 func (silent) Infof(string, ...any)         {}
 func (silent) Errorf(string, ...any)        {}
 func (silent) Fatalf(f string, args ...any) { panic(fmt.Sprintf(f, args...)) }
+
+// The batched reads allocate per call, not per key.
+func TestBatchReadAllocs(t *testing.T) {
+	db, _ := openTemp(t)
+	g := newGen(5, 200)
+	model := state.NewMemory()
+	for range 5 {
+		if _, err := commitNext(db, g, model); err != nil {
+			t.Fatal(err)
+		}
+	}
+	accts := make([]store.AccountRead, 1000)
+	slots := make([]store.SlotRead, 1000)
+	for i := range accts {
+		accts[i].Address = g.addr(i % 250)
+		slots[i] = store.SlotRead{Address: g.addr(i % 250), Slot: *uint256.NewInt(uint64(i % 7))}
+	}
+	slices.SortFunc(accts, func(a, b store.AccountRead) int { return bytes.Compare(a.Address[:], b.Address[:]) })
+	slices.SortFunc(slots, func(a, b store.SlotRead) int {
+		if c := bytes.Compare(a.Address[:], b.Address[:]); c != 0 {
+			return c
+		}
+		return a.Slot.Cmp(&b.Slot)
+	})
+	allocs := testing.AllocsPerRun(20, func() {
+		if err := db.ReadAccounts(accts); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ReadStorage(slots); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// Two iterators and two key buffers; pebble may allocate a few more
+	// when it opens table iterators. Nothing per key.
+	if allocs > 40 {
+		t.Fatalf("%v allocations for 2000 keys", allocs)
+	}
+	t.Logf("%v allocations for 2000 keys", allocs)
+}

@@ -11,7 +11,9 @@ type KindStats struct {
 	Bytes uint64
 	// DiskBytes is pebble's estimate of the table-file bytes holding the
 	// kind's key range (compressed, and not counting what is still only in
-	// the memtable and write-ahead log).
+	// the memtable and write-ahead log). A table that holds several kinds
+	// counts for each, so on a small store the kinds add up to more than
+	// the total.
 	DiskBytes uint64
 }
 
