@@ -58,6 +58,9 @@ func (db *DB) CommitBlock(b *Block) error {
 	if err := db.check(); err != nil {
 		return err
 	}
+	if b == nil || b.Header == nil {
+		return fmt.Errorf("%w: no header", ErrInconsistent)
+	}
 	h := b.Header
 	hash := h.Hash()
 	parent, hasParent, err := db.Head()

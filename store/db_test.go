@@ -323,6 +323,11 @@ func TestCommitRejects(t *testing.T) {
 			t.Fatalf("%s: head moved to %+v", name, hd)
 		}
 	}
+	for _, b := range []*store.Block{nil, {}} {
+		if err := db.CommitBlock(b); !errors.Is(err, store.ErrInconsistent) {
+			t.Errorf("block without header: %v", err)
+		}
+	}
 	b, _ := good()
 	if err := db.CommitBlock(b); err != nil {
 		t.Fatal(err)
@@ -503,6 +508,9 @@ func (silent) Fatalf(f string, args ...any) { panic(fmt.Sprintf(f, args...)) }
 
 // The batched reads allocate per call, not per key.
 func TestBatchReadAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts differ under the race detector")
+	}
 	db, _ := openTemp(t)
 	g := newGen(5, 200)
 	model := state.NewMemory()

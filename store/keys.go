@@ -32,7 +32,7 @@ const (
 // Kind is one kind of record, named by its key prefix.
 type Kind byte
 
-// The kinds of record, in the order Stats reports them.
+// The kinds of record.
 const (
 	KindFormat    = Kind(prefixFormat)
 	KindHead      = Kind(prefixHead)
@@ -45,8 +45,8 @@ const (
 	KindBAL       = Kind(prefixBAL)
 )
 
-// Kinds lists every kind of record.
-var Kinds = [...]Kind{KindFormat, KindHead, KindAccount, KindStorage, KindCode, KindNode, KindHeader, KindCanonical, KindBAL}
+// kinds lists every kind of record, in the order Stats reports them.
+var kinds = [...]Kind{KindFormat, KindHead, KindAccount, KindStorage, KindCode, KindNode, KindHeader, KindCanonical, KindBAL}
 
 // String returns the kind's name.
 func (k Kind) String() string {

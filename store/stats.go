@@ -22,7 +22,8 @@ type Stats struct {
 	// Head is the head block (zero when HasHead is false).
 	Head    Head
 	HasHead bool
-	// Kinds holds one entry per kind of record, in the order of Kinds.
+	// Kinds holds one entry per kind of record, in the order of the Kind
+	// constants.
 	Kinds []KindStats
 	// DiskBytes is pebble's estimate of all table files.
 	DiskBytes uint64
@@ -42,7 +43,7 @@ func (db *DB) Stats() (Stats, error) {
 	if st.Head, st.HasHead, err = snap.Head(); err != nil {
 		return Stats{}, err
 	}
-	for _, k := range Kinds {
+	for _, k := range kinds {
 		ks := KindStats{Kind: k}
 		lo, hi := prefixBounds(byte(k))
 		err := snap.scan(lo, hi, func(key, val []byte) error {
