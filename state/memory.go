@@ -171,3 +171,28 @@ func (m *Memory) ApplyWithUndo(updates []AccountUpdate) []AccountUpdate {
 	m.Apply(updates)
 	return undo
 }
+
+// Updates returns the whole state as account updates sorted by address, as
+// if created from nothing: with them, the trie package computes the state's
+// root (trie.UpdateState from the empty root) and a store takes it in. The
+// code and storage slices are fresh; the code bytes are shared.
+func (m *Memory) Updates() []AccountUpdate {
+	addrs := m.Addresses()
+	out := make([]AccountUpdate, len(addrs))
+	for i, addr := range addrs {
+		a := m.accounts[addr]
+		u := &out[i]
+		u.Address, u.Nonce, u.Balance, u.CodeHash = addr, a.acct.Nonce, a.acct.Balance, a.acct.CodeHash
+		if u.CodeHash != types.EmptyCodeHash {
+			u.Code = m.codes[u.CodeHash]
+		}
+		if len(a.storage) > 0 {
+			u.Storage = make([]SlotUpdate, 0, len(a.storage))
+			for k, v := range a.storage {
+				u.Storage = append(u.Storage, SlotUpdate{Key: k, Value: v})
+			}
+			slices.SortFunc(u.Storage, func(x, y SlotUpdate) int { return x.Key.Cmp(&y.Key) })
+		}
+	}
+	return out
+}

@@ -201,7 +201,7 @@ func checkState(db *store.DB, model *state.Memory) error {
 		}
 		return nil
 	}
-	want, err := trie.MemoryRoot(model)
+	want, _, err := trie.UpdateState(types.EmptyRootHash, trie.NewMemStore(), model.Updates())
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"github.com/balexec/balexec/chainspec"
+	"github.com/balexec/balexec/engine"
 	"os"
 	"slices"
 	"testing"
@@ -31,7 +33,7 @@ func TestHiveConformance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dump, err := state.ReadDump(f)
+	dump, err := chainspec.ReadDump(f)
 	f.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +171,7 @@ func hiveHead(t *testing.T) (*types.Header, []byte) {
 			last = &reqs[i]
 		}
 	}
-	b, err := last.Block(trie.OrderedRoot)
+	b, err := engine.Block(last)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -480,21 +480,9 @@ func (h *hexU256) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// memoryRoot returns the state root of an in-memory state, computing every
-// storage root from scratch.
+// memoryRoot returns the state root of an in-memory state, built from
+// scratch.
 func memoryRoot(m *state.Memory) (types.Hash, error) {
-	addrs := m.Addresses()
-	accounts := make([]trie.StateAccount, len(addrs))
-	for i, addr := range addrs {
-		acct, _, _ := m.Account(addr)
-		a := &accounts[i]
-		a.Address, a.Nonce, a.Balance, a.CodeHash = addr, acct.Nonce, acct.Balance, acct.CodeHash
-		m.StorageOf(addr, func(k, v uint256.Int) {
-			if a.Storage == nil {
-				a.Storage = make(map[uint256.Int]uint256.Int)
-			}
-			a.Storage[k] = v
-		})
-	}
-	return trie.StateRoot(accounts)
+	root, _, err := trie.UpdateState(types.EmptyRootHash, trie.NewMemStore(), m.Updates())
+	return root, err
 }
