@@ -26,6 +26,10 @@ type Options struct {
 	// works; a small one (a few MiB) makes reads go to the files, for
 	// measurements.
 	CacheSize int64
+	// History is how many recent blocks keep the records that move the flat
+	// state back and forth (their diff and undo records): the deepest
+	// reorganisation CommitBlock follows (0: DefaultHistory).
+	History int
 	// ReadOnly opens an existing store without writing anything: no
 	// recovery flush, no compactions, no format record; CommitBlock returns
 	// ErrReadOnly. The store must exist.
@@ -45,9 +49,12 @@ type DB struct {
 	readOnly bool
 	closed   atomic.Bool
 
+	history int
+
 	// commitMu serialises CommitBlock: each block's flat-state diff is
 	// computed against the head the previous commit left.
 	commitMu sync.Mutex
+	scratch  commitScratch // REQUIRES: commitMu held
 }
 
 // Open opens the store in dir, creating it (and dir) unless opts.ReadOnly.
@@ -73,7 +80,10 @@ func Open(dir string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
-	db := &DB{pdb: pdb, readOnly: opts.ReadOnly}
+	db := &DB{pdb: pdb, readOnly: opts.ReadOnly, history: opts.History}
+	if db.history <= 0 {
+		db.history = DefaultHistory
+	}
 	db.View = View{r: pdb, db: db}
 	if err := db.checkFormat(); err != nil {
 		_ = pdb.Close()

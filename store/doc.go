@@ -13,8 +13,18 @@
 // reads, without walking a trie. States of older blocks stay readable
 // through their trie nodes, which are never deleted: [View.StateAt] returns
 // a trie.StateReader over the store's nodes and code for any committed
-// state root. Since the flat state is the head's, [DB.CommitBlock] only
-// accepts the block that extends the head (there is no reorg yet).
+// state root.
+//
+// Every committed block becomes the head. [DB.CommitBlock] takes a block
+// on any stored parent: on the head it writes the block's flat-state diff;
+// on another block (a reorganisation) the same batch first moves the flat
+// state from the head back to the common ancestor and forward along the
+// parent's branch. For that each block keeps two records, its diff (what it
+// wrote to the flat state) and its undo (what the keys it wrote held before
+// it), for the blocks within Options.History (128 by default) of the
+// highest block committed; older records are pruned as blocks are
+// committed. A parent farther away is [ErrReorgTooDeep]: its state stays
+// readable through the trie, but it cannot become the flat state again.
 //
 // # Key schema
 //
@@ -31,7 +41,13 @@
 //	'h' block hash(32)          header RLP
 //	'N' number(8)               canonical block hash(32)
 //	'l' block hash(32)          block access list RLP (EIP-7928), as received
+//	'd' number(8) hash(32)      the block's diff: the flat records it wrote
+//	'u' number(8) hash(32)      the block's undo: what those keys held before
 //
+// Diff and undo records share one encoding, a change record: for each
+// account (ascending) whether it exists after the change and its record,
+// whether all its slots are deleted first, and the slots written (ascending,
+// empty for zero); see history.go.
 // An account record is flags(1) nonceLen(1) nonce balanceLen(1) balance
 // [codeHash(32)] [storageRoot(32)]: integers without leading zeros, the code
 // hash present when flags&1 (else the empty code hash), the storage root
@@ -49,8 +65,9 @@
 // # Atomicity
 //
 // [DB.CommitBlock] writes one block — header, canonical entry, access list,
-// new trie nodes, new code, flat-state diff, head — in one pebble batch
-// committed with Sync. Pebble applies a batch whole or not at all, through
+// new trie nodes, new code, flat-state diff, diff and undo records, head, and
+// for a reorganisation the flat state and canonical entries moved to the
+// parent — in one pebble batch committed with Sync. Pebble applies a batch whole or not at all, through
 // its write-ahead log, so after a crash at any point the store reopens at
 // the last committed block with the flat state, the nodes and the head of
 // that block, never a mix. The crash test kills a committing process at
@@ -67,7 +84,8 @@
 // Decoders are strict: a record decodes only if it is exactly what the
 // encoder writes. Every record that can be checked is checked when read: a
 // trie node and code must hash to their key, a header must hash to its key,
-// an access list to its header's field. A record that fails is
+// an access list to its header's field; diff and undo records decode
+// strictly before they are applied. A record that fails is
 // [ErrCorrupt] wrapped with its kind and key, a record that must exist and
 // does not is [ErrNotFound] (a missing node also matches
 // trie.ErrMissingNode, a missing code state.ErrMissingCode): never a wrong

@@ -35,6 +35,7 @@ var (
 	errLeading   = errors.New("integer with leading zero byte")
 	errImplicit  = errors.New("empty hash spelled out")
 	errZeroValue = errors.New("zero slot value stored")
+	errOrder     = errors.New("keys out of order")
 )
 
 // appendAccount appends the account record of a:
@@ -186,7 +187,7 @@ const (
 	// FormatVersion is the version of the key schema and record encodings
 	// this package writes and reads. A store written with another version
 	// does not open.
-	FormatVersion uint32 = 1
+	FormatVersion uint32 = 2
 )
 
 func appendFormat(dst []byte, version uint32) []byte {

@@ -24,10 +24,15 @@ var (
 	ErrReadOnly = errors.New("store: read-only")
 	// ErrClosed: a call on a closed store.
 	ErrClosed = errors.New("store: closed")
-	// ErrNotHead: a block that does not extend the head (its parent is not
-	// the head, or its number is not the head's plus one). The flat state
-	// is the head's, so only the next block can be committed.
-	ErrNotHead = errors.New("store: block does not extend the head")
+	// ErrNotHead: a block that cannot become the head: its parent is not
+	// stored, or its number is not its parent's plus one.
+	ErrNotHead = errors.New("store: block cannot become the head")
+	// ErrReorgTooDeep: a block whose parent is stored but off the head's
+	// chain (or behind the head) farther than the store keeps the records
+	// that move the flat state back and forth (Options.History blocks).
+	// Nothing is written; the parent's state stays readable through the
+	// trie (View.StateAt).
+	ErrReorgTooDeep = errors.New("store: reorganisation deeper than the history kept")
 	// ErrInconsistent: a block's parts disagree: its state root is not
 	// reachable from its nodes, an update does not match the account the
 	// new trie holds, updates are unsorted, code does not hash to its code

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 
 	"github.com/balexec/balexec/types"
@@ -68,4 +69,34 @@ func Metrics(db *DB) *pebble.Metrics { return db.pdb.Metrics() }
 // Compact compacts the whole key space, settling the LSM after a bulk load.
 func Compact(db *DB) error {
 	return db.pdb.Compact(context.Background(), []byte{0}, []byte{0xff}, true)
+}
+
+// RecodeChange decodes a diff or undo record and encodes it again.
+func RecodeChange(b []byte) ([]byte, error) {
+	entries, err := decodeChange(b)
+	if err != nil {
+		return nil, err
+	}
+	var w changeWriter
+	w.reset()
+	for _, e := range entries {
+		w.account(&e.addr, e.exists, e.clear, e.acct)
+		for _, s := range e.slots {
+			w.slot((*[32]byte)(s.key), s.value)
+		}
+	}
+	return bytes.Clone(w.finish()), nil
+}
+
+// DiffKey and UndoKey are the keys of a block's history records.
+func DiffKey(n uint64, h types.Hash) []byte { k := historyKey(prefixDiff, n, &h); return k[:] }
+func UndoKey(n uint64, h types.Hash) []byte { k := historyKey(prefixUndo, n, &h); return k[:] }
+
+// RawGet reads one record as is.
+func RawGet(db *DB, key []byte) ([]byte, error) {
+	v, ok, err := readRecord(db.pdb, key)
+	if err == nil && !ok {
+		err = ErrNotFound
+	}
+	return v, err
 }

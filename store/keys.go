@@ -19,6 +19,8 @@ const (
 	prefixHeader    byte = 'h' // 'h' block hash(32) -> header RLP
 	prefixCanonical byte = 'N' // 'N' number(8, big-endian) -> block hash
 	prefixBAL       byte = 'l' // 'l' block hash(32) -> block access list RLP
+	prefixDiff      byte = 'd' // 'd' number(8) hash(32) -> the block's flat-state change
+	prefixUndo      byte = 'u' // 'u' number(8) hash(32) -> the change that reverts it
 )
 
 // Key lengths.
@@ -27,6 +29,7 @@ const (
 	storageKeyLen   = 1 + types.AddressLength + 32
 	hashKeyLen      = 1 + types.HashLength
 	canonicalKeyLen = 1 + 8
+	historyKeyLen   = 1 + 8 + types.HashLength
 )
 
 // Kind is one kind of record, named by its key prefix.
@@ -43,10 +46,12 @@ const (
 	KindHeader    = Kind(prefixHeader)
 	KindCanonical = Kind(prefixCanonical)
 	KindBAL       = Kind(prefixBAL)
+	KindDiff      = Kind(prefixDiff)
+	KindUndo      = Kind(prefixUndo)
 )
 
 // kinds lists every kind of record, in the order Stats reports them.
-var kinds = [...]Kind{KindFormat, KindHead, KindAccount, KindStorage, KindCode, KindNode, KindHeader, KindCanonical, KindBAL}
+var kinds = [...]Kind{KindFormat, KindHead, KindAccount, KindStorage, KindCode, KindNode, KindHeader, KindCanonical, KindBAL, KindDiff, KindUndo}
 
 // String returns the kind's name.
 func (k Kind) String() string {
@@ -69,6 +74,10 @@ func (k Kind) String() string {
 		return "canonical"
 	case KindBAL:
 		return "accesslist"
+	case KindDiff:
+		return "diff"
+	case KindUndo:
+		return "undo"
 	}
 	return "unknown(" + string(rune(k)) + ")"
 }
@@ -123,6 +132,16 @@ func canonicalKey(n uint64) [canonicalKeyLen]byte {
 	var k [canonicalKeyLen]byte
 	k[0] = prefixCanonical
 	binary.BigEndian.PutUint64(k[1:], n)
+	return k
+}
+
+// historyKey is the key of a block's diff or undo record: the number first,
+// so that the records of old blocks are found (and pruned) by number.
+func historyKey(prefix byte, n uint64, h *types.Hash) [historyKeyLen]byte {
+	var k [historyKeyLen]byte
+	k[0] = prefix
+	binary.BigEndian.PutUint64(k[1:], n)
+	copy(k[9:], h[:])
 	return k
 }
 

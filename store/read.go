@@ -31,12 +31,13 @@ type View struct {
 }
 
 var (
-	_ state.Reader    = (*View)(nil)
-	_ trie.NodeReader = (*View)(nil)
-	_ trie.CodeReader = CodeReader{}
-	_ state.Reader    = (*DB)(nil)
-	_ trie.NodeReader = (*DB)(nil)
-	_ state.Reader    = (*Snapshot)(nil)
+	_ state.Reader            = (*View)(nil)
+	_ trie.NodeReader         = (*View)(nil)
+	_ trie.VerifiedNodeReader = (*View)(nil)
+	_ trie.CodeReader         = CodeReader{}
+	_ state.Reader            = (*DB)(nil)
+	_ trie.NodeReader         = (*DB)(nil)
+	_ state.Reader            = (*Snapshot)(nil)
 )
 
 // check returns ErrClosed when the view's store or snapshot is closed.
@@ -177,6 +178,10 @@ func (v *View) Node(hash types.Hash) ([]byte, error) {
 	}
 	return enc, nil
 }
+
+// NodesVerified implements trie.VerifiedNodeReader: Node checks every node
+// against its hash, so a trie over the view need not hash it again.
+func (v *View) NodesVerified() bool { return true }
 
 // StateAt returns a reader of the committed state with the given root,
 // through the trie nodes (slower than the flat state, which only holds the
