@@ -48,6 +48,7 @@
 // account (ascending) whether it exists after the change and its record,
 // whether all its slots are deleted first, and the slots written (ascending,
 // empty for zero); see history.go.
+//
 // An account record is flags(1) nonceLen(1) nonce balanceLen(1) balance
 // [codeHash(32)] [storageRoot(32)]: integers without leading zeros, the code
 // hash present when flags&1 (else the empty code hash), the storage root
