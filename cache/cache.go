@@ -75,7 +75,11 @@ type Options struct {
 	// (0: DefaultMaxCodeBytes).
 	MaxCodeBytes int
 	// WarmWorkers bounds the goroutines of one Warm call (0: GOMAXPROCS).
+	// Goroutines blocked on a disk read do not hold a core, so over a store
+	// on disk more of them than cores keep more reads in flight.
 	WarmWorkers int
+	// Warm says how Warm reads (WarmBatched by default).
+	Warm WarmMode
 	// Seed keys the shard hash (0: a random seed), so that nobody can grind
 	// addresses or slots that all land in one shard.
 	Seed uint64
@@ -126,6 +130,9 @@ type call[V any] struct {
 	wg  sync.WaitGroup
 	val V
 	err error
+	// warm marks a load the warmer issued; set before the call is
+	// registered, never changed.
+	warm bool
 }
 
 // shardData is a shard without its padding.
@@ -195,6 +202,7 @@ type Cache struct {
 	maxEntriesPerShard int
 	maxCodePerShard    int
 	warmWorkers        int
+	warmMode           WarmMode
 
 	// nonzero is a one-bit-per-address filter of the addresses that may
 	// have a non-zero slot cached, so that Advance scans the slot maps for
@@ -227,6 +235,9 @@ func New(backing state.Reader, opts Options) *Cache {
 	if opts.Shards < 0 || opts.MaxEntries < 0 || opts.MaxCodeBytes < 0 || opts.WarmWorkers < 0 {
 		panic("cache: negative option")
 	}
+	if opts.Warm > WarmOff {
+		panic("cache: unknown warm mode")
+	}
 	n := opts.Shards
 	if n == 0 {
 		n = defaultShards(runtime.GOMAXPROCS(0))
@@ -254,6 +265,7 @@ func New(backing state.Reader, opts Options) *Cache {
 		maxEntriesPerShard: max(1, opts.MaxEntries/n),
 		maxCodePerShard:    max(1, opts.MaxCodeBytes/n),
 		warmWorkers:        opts.WarmWorkers,
+		warmMode:           opts.Warm,
 	}
 	return c
 }
@@ -337,24 +349,24 @@ func (c *Cache) mayHaveNonzero(addr *types.Address) bool {
 // Account implements state.Reader. The read is counted in the statistics of
 // the account's shard.
 func (c *Cache) Account(addr types.Address) (types.Account, bool, error) {
-	return c.account(&addr, nil, false)
+	return c.account(&addr, nil, byReader)
 }
 
 // Storage implements state.Reader.
 func (c *Cache) Storage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
-	return c.storage(&addr, &slot, nil, false)
+	return c.storage(&addr, &slot, nil, byReader)
 }
 
 // Code implements state.Reader. The returned slice is shared and must not be
 // modified. The empty code hash yields nil without a load.
 func (c *Cache) Code(addr types.Address, codeHash types.Hash) ([]byte, error) {
-	return c.code(&addr, &codeHash, nil, false)
+	return c.code(&addr, &codeHash, nil, byReader)
 }
 
 // account reads an account, counting into ctr (the shard's counters when
-// nil). With skip (Warm), a key another caller is loading is left to that
-// load: the call returns errSkipped at once instead of waiting.
-func (c *Cache) account(addr *types.Address, ctr *counters, skip bool) (types.Account, bool, error) {
+// nil). w says who reads, and so whether to wait for a load of the key in
+// flight (see caller).
+func (c *Cache) account(addr *types.Address, ctr *counters, w caller) (types.Account, bool, error) {
 	s := c.shardOf(c.hashAddr(addr))
 	if ctr == nil {
 		ctr = &s.ctr
@@ -366,11 +378,11 @@ func (c *Cache) account(addr *types.Address, ctr *counters, skip bool) (types.Ac
 		ctr.hits.Add(1)
 		return e.acct, e.exists, nil
 	}
-	e, err := load(c, s, &s.mu.accounts, *addr, *addr, ctr, skip, fetchAccount, nil)
+	e, err := load(c, s, &s.mu.accounts, *addr, *addr, ctr, w, fetchAccount, nil)
 	return e.acct, e.exists, err
 }
 
-func (c *Cache) storage(addr *types.Address, slot *uint256.Int, ctr *counters, skip bool) (uint256.Int, error) {
+func (c *Cache) storage(addr *types.Address, slot *uint256.Int, ctr *counters, w caller) (uint256.Int, error) {
 	s := c.shardOf(c.hashSlot(addr, slot))
 	if ctr == nil {
 		ctr = &s.ctr
@@ -383,10 +395,10 @@ func (c *Cache) storage(addr *types.Address, slot *uint256.Int, ctr *counters, s
 		ctr.hits.Add(1)
 		return v, nil
 	}
-	return load(c, s, &s.mu.slots, *addr, k, ctr, skip, fetchSlot, storedSlot)
+	return load(c, s, &s.mu.slots, *addr, k, ctr, w, fetchSlot, storedSlot)
 }
 
-func (c *Cache) code(addr *types.Address, codeHash *types.Hash, ctr *counters, skip bool) ([]byte, error) {
+func (c *Cache) code(addr *types.Address, codeHash *types.Hash, ctr *counters, w caller) ([]byte, error) {
 	if *codeHash == types.EmptyCodeHash {
 		if ctr == nil {
 			ctr = &c.shardOf(c.hashCode(codeHash)).ctr
@@ -405,7 +417,7 @@ func (c *Cache) code(addr *types.Address, codeHash *types.Hash, ctr *counters, s
 		ctr.hits.Add(1)
 		return v, nil
 	}
-	return load(c, s, &s.mu.codes, *addr, *codeHash, ctr, skip, fetchCode, storedCode)
+	return load(c, s, &s.mu.codes, *addr, *codeHash, ctr, w, fetchCode, storedCode)
 }
 
 func fetchAccount(r state.Reader, addr types.Address, _ types.Address) (accountEntry, error) {

@@ -95,13 +95,23 @@
 // # Warm
 //
 // [Cache.Warm] prefetches everything a block access list names: accounts,
-// the code of accounts with code, and every slot written or read (their
-// pre-block values are what execution needs as originals). It goes in list
-// order, each account followed by its slots ascending, in batches of 64 keys
-// over at most Options.WarmWorkers goroutines, and returns when done or when
-// its context ends, with every goroutine joined. It runs while the block
-// executes: readers wait for keys the warmer is loading, and the warmer skips
-// keys readers are loading.
+// every slot written or read (their pre-block values are what execution
+// needs as originals), and the code of accounts with code. It reads the
+// accounts first, then the slots, then the code, each in key order (the
+// list's order: accounts by address, slots by address and slot), in
+// batches of 64 keys over at most Options.WarmWorkers goroutines, and
+// returns when done or when its context ends, with every goroutine joined.
+// When the backing reader is a [BatchReader] (an on-disk store, which walks
+// sorted keys with one forward iterator), a batch of accounts or slots is
+// one call to it; otherwise, and for code, each key is a point read.
+// Options.Warm selects point reads in key order or in a shuffled order
+// instead, or no warming, for measurements.
+//
+// It runs while the block executes, and neither side reads a key twice: the
+// warmer registers a batch's keys as loads in flight before it reads them,
+// so a reader that misses on one waits for the batch instead of reading it
+// again, and the warmer leaves out keys a reader is loading. A batch that
+// fails is read again key by key, so one bad key fails alone.
 //
 // # Concurrency
 //

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"runtime"
@@ -104,6 +105,71 @@ func (r *countingReader) maxPerKey() (readKey, int) {
 		}
 	}
 	return best, n
+}
+
+// batchingReader is a countingReader that is also a BatchReader: each key
+// of a batch is counted (and hooked) as a point read would be, and the
+// calls are counted. A batch out of key order fails.
+type batchingReader struct {
+	*countingReader
+	mu    sync.Mutex
+	calls int
+}
+
+func (r *batchingReader) batchCalls() int {
+	if r == nil {
+		return 0
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.calls
+}
+
+// ReadAccounts reads the batch. A batch with a failing key fails before
+// any key is counted (the cache then reads its keys one by one, which
+// count), so that a key is counted once per successful load.
+func (r *batchingReader) ReadAccounts(reads []AccountRead) error {
+	r.mu.Lock()
+	r.calls++
+	r.mu.Unlock()
+	for i := range reads {
+		if i > 0 && bytes.Compare(reads[i-1].Address[:], reads[i].Address[:]) >= 0 {
+			return fmt.Errorf("test: batch of accounts out of order at %d", i)
+		}
+		if _, _, err := r.inner.Account(reads[i].Address); err != nil {
+			return err
+		}
+	}
+	for i := range reads {
+		a, ok, err := r.Account(reads[i].Address)
+		if err != nil {
+			return err
+		}
+		reads[i].Account, reads[i].Exists = a, ok
+	}
+	return nil
+}
+
+func (r *batchingReader) ReadStorage(reads []SlotRead) error {
+	r.mu.Lock()
+	r.calls++
+	r.mu.Unlock()
+	for i := range reads {
+		if i > 0 && compareSlotReads(reads[i-1], reads[i]) >= 0 {
+			return fmt.Errorf("test: batch of slots out of order at %d", i)
+		}
+		if _, err := r.inner.Storage(reads[i].Address, reads[i].Slot); err != nil {
+			return err
+		}
+	}
+	for i := range reads {
+		v, err := r.Storage(reads[i].Address, reads[i].Slot)
+		if err != nil {
+			return err
+		}
+		reads[i].Value = v
+	}
+	return nil
 }
 
 // poisonReader fails, every time, the storage reads of slots ≡ 13 mod 17

@@ -8,6 +8,22 @@ import (
 	"github.com/balexec/balexec/types"
 )
 
+// caller says who reads a key, and so what it does when a load of the key
+// is in flight.
+type caller uint8
+
+const (
+	// byReader: an execution reader; it waits for the load.
+	byReader caller = iota
+	// byWarmer: the warmer; it leaves the key to the load in flight
+	// (errSkipped) rather than wait for it.
+	byWarmer
+	// byWarmerFollow: the warmer reading what it needs to go on (an
+	// account whose code it warms); it waits for the warmer's own loads,
+	// not for a reader's.
+	byWarmerFollow
+)
+
 // load is the miss path shared by the three kinds of entry: under the
 // shard's write lock it either finds the value (stored since the read-locked
 // probe), joins the load in flight, or registers a new load; the load itself
@@ -21,7 +37,7 @@ import (
 // If fetch panics, the waiters get ErrBackingPanic, the key is released, and
 // the panic continues in the loading goroutine.
 func load[K comparable, V any](
-	c *Cache, s *shard, t *table[K, V], addr types.Address, key K, ctr *counters, skip bool,
+	c *Cache, s *shard, t *table[K, V], addr types.Address, key K, ctr *counters, w caller,
 	fetch func(state.Reader, types.Address, K) (V, error),
 	stored func(*Cache, *shard, *K, *V),
 ) (V, error) {
@@ -34,14 +50,14 @@ func load[K comparable, V any](
 	if cl, ok := t.pending[key]; ok {
 		s.mu.Unlock()
 		ctr.waits.Add(1)
-		if skip {
+		if w == byWarmer || (w == byWarmerFollow && !cl.warm) {
 			var zero V
 			return zero, errSkipped
 		}
 		cl.wg.Wait()
 		return cl.val, cl.err
 	}
-	cl := new(call[V])
+	cl := &call[V]{warm: w != byReader}
 	cl.wg.Add(1)
 	t.addPending(key, cl)
 	backing := c.backing

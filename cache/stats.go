@@ -113,18 +113,18 @@ func (c *Cache) NewWorker() *Worker {
 
 // Account implements state.Reader.
 func (w *Worker) Account(addr types.Address) (types.Account, bool, error) {
-	return w.c.account(&addr, &w.ctr, false)
+	return w.c.account(&addr, &w.ctr, byReader)
 }
 
 // Storage implements state.Reader.
 func (w *Worker) Storage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
-	return w.c.storage(&addr, &slot, &w.ctr, false)
+	return w.c.storage(&addr, &slot, &w.ctr, byReader)
 }
 
 // Code implements state.Reader. The returned slice is shared and must not be
 // modified.
 func (w *Worker) Code(addr types.Address, codeHash types.Hash) ([]byte, error) {
-	return w.c.code(&addr, &codeHash, &w.ctr, false)
+	return w.c.code(&addr, &codeHash, &w.ctr, byReader)
 }
 
 // Stats returns the statistics of w's reads so far.

@@ -340,9 +340,18 @@ func differential(t *testing.T, data []byte) {
 	var batches [][]state.AccountUpdate
 	_, back := eraBacking(alloc, nil)
 	counting := newCounting(back)
+	// Warm reads point by point or in batches, in any order.
+	batched := src.intn(2) == 1
+	wrap := func(r *countingReader) state.Reader {
+		if batched {
+			return &batchingReader{countingReader: r}
+		}
+		return r
+	}
+	mode := []WarmMode{WarmBatched, WarmSorted, WarmUnsorted}[src.intn(3)]
 	// Small entry budgets make Advance evict most of what it keeps.
 	maxEntries := []int{0, 8, 64}[src.intn(3)]
-	c := New(counting, Options{Shards: shards, WarmWorkers: 1 + src.intn(3), MaxEntries: maxEntries, MaxCodeBytes: maxEntries})
+	c := New(wrap(counting), Options{Shards: shards, WarmWorkers: 1 + src.intn(3), MaxEntries: maxEntries, MaxCodeBytes: maxEntries, Warm: mode})
 	tw := newTwin(back)
 	for era := range eras {
 		progs := make([][]op, goroutines)
@@ -407,7 +416,7 @@ func differential(t *testing.T, data []byte) {
 		batches = append(batches, up)
 		_, back = eraBacking(alloc, batches)
 		counting = newCounting(back)
-		c.Advance(counting, up)
+		c.Advance(wrap(counting), up)
 		tw.Advance(back, up)
 	}
 }

@@ -3,8 +3,10 @@ package cache
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -71,15 +73,76 @@ func TestWarmPlan(t *testing.T) {
 	}}
 	p := newWarmPlan(l)
 	want := []uint64{0, 1, 4, 5, 9, 10}
-	if len(p.items) != 1+1+len(want) || p.items[0] != (warmItem{0, -1}) || p.items[1] != (warmItem{1, -1}) {
+	if len(p.items) != 2+len(want)+2 || p.items[0] != (warmItem{warmAccount, 0, 0}) || p.items[1] != (warmItem{warmAccount, 1, 0}) {
 		t.Fatalf("%+v", p.items)
 	}
 	for i, w := range want {
 		it := p.items[2+i]
-		if it.acct != 1 || p.slots[it.slot].Uint64() != w {
+		if it.kind != warmSlot || it.acct != 1 || p.slots[it.slot].Uint64() != w {
 			t.Fatalf("item %d: %+v slot %v, want %d", i, it, p.slots[it.slot], w)
 		}
 	}
+	if p.items[8] != (warmItem{warmCode, 0, 0}) || p.items[9] != (warmItem{warmCode, 1, 0}) {
+		t.Fatalf("code items %+v", p.items[8:])
+	}
+	if !slices.Equal(p.batches, []warmSpan{{0, 2}, {2, 8}, {8, 10}}) {
+		t.Fatalf("batches %v", p.batches)
+	}
+	// Batches never mix kinds and hold at most warmBatch items.
+	p = newWarmPlan(testList(100))
+	next := int32(0)
+	for _, b := range p.batches {
+		if b.start != next || b.end-b.start > warmBatch || b.end <= b.start {
+			t.Fatalf("batch %v after %d", b, next)
+		}
+		for _, it := range p.items[b.start:b.end] {
+			if it.kind != p.items[b.start].kind {
+				t.Fatalf("batch %v mixes kinds", b)
+			}
+		}
+		next = b.end
+	}
+	if int(next) != len(p.items) {
+		t.Fatalf("batches end at %d of %d items", next, len(p.items))
+	}
+	// The unsorted order is a permutation of each kind, the code following
+	// the accounts.
+	sorted := slices.Clone(p.items)
+	p.shuffle(1)
+	if slices.Equal(sorted, p.items) {
+		t.Fatal("shuffle changed nothing")
+	}
+	for _, k := range []uint8{warmAccount, warmSlot, warmCode} {
+		var a, b []warmItem
+		for i := range sorted {
+			if sorted[i].kind == k {
+				a = append(a, sorted[i])
+			}
+			if p.items[i].kind == k {
+				b = append(b, p.items[i])
+			}
+		}
+		cmp := func(x, y warmItem) int { return int(x.acct-y.acct)*1<<20 + int(x.slot-y.slot) }
+		slices.SortFunc(b, cmp)
+		if !slices.Equal(a, b) {
+			t.Fatalf("kind %d: shuffled items are not a permutation", k)
+		}
+	}
+	for i := 0; i < 101; i++ {
+		if p.items[len(p.items)-101+i].acct != p.items[i].acct {
+			t.Fatalf("code item %d does not follow the accounts' order", i)
+		}
+	}
+}
+
+// warmBackings are the two ways Warm reads: point reads, and batched reads
+// when the backing reader is a BatchReader.
+var warmBackings = []struct {
+	name string
+	wrap func(*countingReader) state.Reader
+}{
+	{"point", func(r *countingReader) state.Reader { return r }},
+	{"batched", func(r *countingReader) state.Reader { return &batchingReader{countingReader: r} }},
 }
 
 // Warm loads every key the list names exactly once, on any number of
@@ -88,9 +151,28 @@ func TestWarm(t *testing.T) {
 	mem, _ := testState(40)
 	l := testList(40)
 	keys := listKeys(mem, l)
-	for _, workers := range []int{1, 2, 7} {
+	for _, bk := range warmBackings {
+		for _, mode := range []WarmMode{WarmBatched, WarmSorted, WarmUnsorted} {
+			for _, workers := range []int{1, 2, 7} {
+				t.Run(fmt.Sprintf("%s/%s/workers=%d", bk.name, mode, workers), func(t *testing.T) {
+					testWarm(t, mem, l, keys, bk.wrap, mode, workers)
+				})
+			}
+		}
+	}
+	// Off: nothing is read.
+	back := newCounting(mem)
+	c := New(back, Options{Warm: WarmOff})
+	if err := c.Warm(context.Background(), l); err != nil || back.totalCalls() != 0 {
+		t.Fatalf("warm off: %v, %d reads", err, back.totalCalls())
+	}
+}
+
+func testWarm(t *testing.T, mem state.Reader, l *bal.BlockAccessList, keys []readKey, wrap func(*countingReader) state.Reader, mode WarmMode, workers int) {
+	{
 		back := newCounting(mem)
-		c := New(back, Options{WarmWorkers: workers})
+		backing := wrap(back)
+		c := New(backing, Options{WarmWorkers: workers, Warm: mode})
 		if err := c.Warm(context.Background(), l); err != nil {
 			t.Fatal(err)
 		}
@@ -133,6 +215,22 @@ func TestWarm(t *testing.T) {
 		if err := c.Warm(context.Background(), l); err != nil || back.totalCalls() != len(keys) {
 			t.Fatal(err, back.totalCalls())
 		}
+		// Batched: one call per batch of accounts or slots, point reads
+		// for code only.
+		br, batched := backing.(*batchingReader)
+		p := newWarmPlan(l)
+		nb := 0
+		for _, b := range p.batches {
+			if p.items[b.start].kind != warmCode {
+				nb++
+			}
+		}
+		switch got := br.batchCalls(); {
+		case batched && mode == WarmBatched && got != nb:
+			t.Fatalf("%d batched calls for %d batches", got, nb)
+		case (!batched || mode != WarmBatched) && got != 0:
+			t.Fatalf("%d batched calls in mode %s", got, mode)
+		}
 	}
 }
 
@@ -142,11 +240,12 @@ func TestWarmWithReaders(t *testing.T) {
 	mem, _ := testState(60)
 	l := testList(60)
 	keys := listKeys(mem, l)
-	for round := range 5 {
+	for round := range 10 {
 		seed := uint64(round)
 		t.Logf("seed: %d", seed)
 		back := newCounting(mem)
-		c := New(back, Options{WarmWorkers: 3, Shards: 4 << round})
+		bk := warmBackings[round%2]
+		c := New(bk.wrap(back), Options{WarmWorkers: 3, Shards: 4 << (round / 2)})
 		var wg sync.WaitGroup
 		for range 2 {
 			wg.Go(func() {
@@ -189,34 +288,42 @@ func TestWarmCancel(t *testing.T) {
 	l := testList(40)
 	baseline := runtime.NumGoroutine()
 
-	g := newGate()
-	back := newCounting(mem)
-	back.hook = g.hook
-	c := New(back, Options{WarmWorkers: 4})
-	ctx, cancel := context.WithCancel(context.Background())
-	res := make(chan error, 1)
-	go func() { res <- c.Warm(ctx, l) }()
-	<-g.entered
-	cancel()
-	close(g.release)
-	if err := <-res; !errors.Is(err, context.Canceled) {
-		t.Fatalf("Warm returned %v", err)
+	for _, bk := range warmBackings {
+		g := newGate()
+		back := newCounting(mem)
+		back.hook = g.hook
+		c := New(bk.wrap(back), Options{WarmWorkers: 4})
+		ctx, cancel := context.WithCancel(context.Background())
+		res := make(chan error, 1)
+		go func() { res <- c.Warm(ctx, l) }()
+		<-g.entered
+		cancel()
+		close(g.release)
+		if err := <-res; !errors.Is(err, context.Canceled) {
+			t.Fatalf("%s: Warm returned %v", bk.name, err)
+		}
+		// At most the call each goroutine had in flight: one key, or one
+		// batch.
+		limit := 4
+		if bk.name == "batched" {
+			limit *= warmBatch
+		}
+		if n := back.totalCalls(); n > limit {
+			t.Fatalf("%s: %d loads after cancellation", bk.name, n)
+		}
+		checkNoLeak(t, baseline)
 	}
-	if n := back.totalCalls(); n > 4 {
-		t.Fatalf("%d loads after cancellation", n)
-	}
-	checkNoLeak(t, baseline)
 
 	// The warmer does not wait for a key a reader is loading.
-	g = newGate()
-	back = newCounting(mem)
+	g := newGate()
+	back := newCounting(mem)
 	back.hook = func(k readKey) error {
 		if k.kind == kindAccount && k.addr == addrN(0) {
 			return g.hook(k)
 		}
 		return nil
 	}
-	c = New(back, Options{WarmWorkers: 1})
+	c := New(&batchingReader{countingReader: back}, Options{WarmWorkers: 1})
 	readerDone := make(chan struct{})
 	go func() {
 		c.Account(addrN(0))
@@ -242,7 +349,7 @@ func TestWarmCancel(t *testing.T) {
 		t.Fatal("account 0 loaded twice")
 	}
 	checkNoLeak(t, baseline)
-	ctx, cancel = context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 
 	// An already cancelled context.
@@ -257,31 +364,37 @@ func TestWarmCancel(t *testing.T) {
 	}
 }
 
-// Backing errors do not stop the warm; the first in list order is returned.
+// Backing errors do not stop the warm; the first in the plan's order is
+// returned, and every other key is cached, with point and batched reads.
 func TestWarmError(t *testing.T) {
 	mem, _ := testState(40)
 	l := testList(40)
-	for _, workers := range []int{1, 4} {
-		back := newCounting(poisonReader{mem})
-		c := New(back, Options{WarmWorkers: workers})
-		err := c.Warm(context.Background(), l)
-		if !errors.Is(err, ErrWarm) || !errors.Is(err, errPoison) {
-			t.Fatalf("Warm returned %v", err)
-		}
-		// Account 12 is the first with a slot 13 (account i names slots
-		// 0..i+1).
-		if !strings.Contains(err.Error(), addrN(12).String()) || !strings.Contains(err.Error(), "0xd") {
-			t.Fatalf("not the first failure: %v", err)
-		}
-		// Everything else is cached.
-		w := c.NewWorker()
-		for _, k := range listKeys(mem, l) {
-			if k.kind == kindStorage && !poisoned(k.addr, &k.slot) {
-				w.Storage(k.addr, k.slot)
+	for _, bk := range warmBackings {
+		for _, workers := range []int{1, 4} {
+			back := newCounting(poisonReader{mem})
+			c := New(bk.wrap(back), Options{WarmWorkers: workers})
+			err := c.Warm(context.Background(), l)
+			if !errors.Is(err, ErrWarm) || !errors.Is(err, errPoison) {
+				t.Fatalf("%s: Warm returned %v", bk.name, err)
 			}
-		}
-		if s := w.Stats(); s.Misses != 0 {
-			t.Fatalf("%+v", s)
+			// The accounts come first, and account 34's address ends in
+			// 0xee: poisoned.
+			if !strings.Contains(err.Error(), "account "+addrN(34).String()) {
+				t.Fatalf("%s: not the first failure: %v", bk.name, err)
+			}
+			// Everything else is cached.
+			w := c.NewWorker()
+			for _, k := range listKeys(mem, l) {
+				switch {
+				case k.kind == kindStorage && !poisoned(k.addr, &k.slot):
+					w.Storage(k.addr, k.slot)
+				case k.kind == kindAccount && !poisoned(k.addr, nil):
+					w.Account(k.addr)
+				}
+			}
+			if s := w.Stats(); s.Misses != 0 {
+				t.Fatalf("%s: %+v", bk.name, s)
+			}
 		}
 	}
 }
@@ -297,10 +410,18 @@ func TestWarmPanic(t *testing.T) {
 		}
 		return nil
 	}
-	c := New(back, Options{WarmWorkers: 2})
-	err := c.Warm(context.Background(), testList(10))
-	if !errors.Is(err, ErrBackingPanic) || !strings.Contains(err.Error(), "boom") {
-		t.Fatalf("Warm returned %v", err)
+	for _, bk := range warmBackings {
+		c := New(bk.wrap(back), Options{WarmWorkers: 2})
+		err := c.Warm(context.Background(), testList(10))
+		if !errors.Is(err, ErrBackingPanic) || !strings.Contains(err.Error(), "boom") {
+			t.Fatalf("%s: Warm returned %v", bk.name, err)
+		}
+		// The keys of the panicking batch are released: a reader loads
+		// them (and panics too), it does not hang.
+		func() {
+			defer func() { _ = recover() }()
+			c.Storage(addrN(3), u256(3))
+		}()
+		checkNoLeak(t, baseline)
 	}
-	checkNoLeak(t, baseline)
 }

@@ -7,26 +7,22 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/balexec/balexec/cache"
 	"github.com/balexec/balexec/types"
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/holiman/uint256"
 )
 
 // AccountRead is one account of a batched read: the caller sets Address,
-// ReadAccounts fills Account and Exists.
-type AccountRead struct {
-	Address types.Address
-	Account types.Account
-	Exists  bool
-}
+// ReadAccounts fills Account and Exists. It is the cache's type, so that a
+// View is the cache's cache.BatchReader as it is.
+type AccountRead = cache.AccountRead
 
 // SlotRead is one storage slot of a batched read: the caller sets Address
 // and Slot, ReadStorage fills Value (zero when unset).
-type SlotRead struct {
-	Address types.Address
-	Slot    uint256.Int
-	Value   uint256.Int
-}
+type SlotRead = cache.SlotRead
+
+var _ cache.BatchReader = (*View)(nil)
 
 func compareAccountReads(a, b AccountRead) int { return bytes.Compare(a.Address[:], b.Address[:]) }
 

@@ -2,7 +2,8 @@
 // the head block, the trie nodes of every committed state, code, headers,
 // the canonical chain, block access lists and the head, written one atomic
 // batch per block. It implements the interfaces the packages below it
-// define — [state.Reader] (over the flat state), [trie.NodeReader] and
+// define — [state.Reader] (over the flat state), [cache.BatchReader] (the
+// warmer's sorted, batched reads), [trie.VerifiedNodeReader] and
 // [trie.CodeReader] — and nothing below it imports it.
 //
 // # What "the state" is
