@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"github.com/balexec/balexec/chainspec"
@@ -246,7 +247,7 @@ func (g *generator) nextBlock() (Block, error) {
 		}
 		sign(c.tx, key, c.from, &g.chainID)
 	})
-	built, err := g.chain.BuildBlock(attrs, txs)
+	built, err := g.chain.BuildBlock(context.Background(), attrs, txs)
 	if err != nil {
 		return Block{}, fmt.Errorf("%w: %w", ErrGenerate, err)
 	}
@@ -260,7 +261,7 @@ func (g *generator) nextBlock() (Block, error) {
 			return Block{}, fmt.Errorf("%w: block %d tx %d (%s) failed", ErrGenerate, number, i, included[i].kind)
 		}
 	}
-	if _, err := g.chain.InsertWithAccessList(built.Block, built.AccessListRLP); err != nil {
+	if _, err := g.chain.InsertWithAccessList(context.Background(), built.Block, built.AccessListRLP); err != nil {
 		return Block{}, fmt.Errorf("%w: built block rejected: %w", ErrGenerate, err)
 	}
 	g.hashes = append(g.hashes, built.Block.Hash())
@@ -294,7 +295,7 @@ func (g *generator) trial(parent *types.Header, attrs *exec.BuildAttributes, can
 		return fmt.Errorf("%w: block %d: %w", ErrGenerate, number, err)
 	}
 	block := &types.Block{Header: h, Transactions: txs, Withdrawals: attrs.Withdrawals}
-	res, err := g.proc.Process(block, pre, g.blockHash)
+	res, err := g.proc.Process(context.Background(), block, pre, g.blockHash)
 	if err != nil {
 		return fmt.Errorf("%w: block %d trial: %w", ErrGenerate, number, err)
 	}

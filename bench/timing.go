@@ -2,6 +2,7 @@ package bench
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"runtime"
 	"slices"
@@ -207,7 +208,7 @@ func Time(in *Input, opts TimeOptions) (*Report, error) {
 			for i, b := range blocks {
 				runtime.GC()
 				start := time.Now()
-				res, err := chain.InsertWithAccessList(b, lists[i])
+				res, err := chain.InsertWithAccessList(context.Background(), b, lists[i])
 				wall := time.Since(start)
 				if err != nil {
 					return nil, fmt.Errorf("%w: %s: %w", ErrFixture, in.Name, err)

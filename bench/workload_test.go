@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"github.com/balexec/balexec/chainspec"
@@ -57,7 +58,7 @@ func importWorkload(t testing.TB, w *Workload, parallel bool) *exec.Chain {
 		if !bytes.Equal(blk.AppendRLP(nil), b.RLP) || blk.Hash() != b.Block.Hash() {
 			t.Fatalf("%s block %d: RLP does not round-trip", w.Name, i+1)
 		}
-		if _, err := chain.InsertWithAccessList(blk, b.BAL); err != nil {
+		if _, err := chain.InsertWithAccessList(context.Background(), blk, b.BAL); err != nil {
 			t.Fatalf("%s block %d (parallel %v): %v", w.Name, i+1, parallel, err)
 		}
 	}
@@ -313,7 +314,7 @@ func receiptsOf(t *testing.T, w *Workload, i int) []*types.Receipt {
 	}
 	var res *exec.Result
 	for j := 0; j <= i; j++ {
-		if res, err = chain.InsertWithAccessList(w.Blocks[j].Block, w.Blocks[j].BAL); err != nil {
+		if res, err = chain.InsertWithAccessList(context.Background(), w.Blocks[j].Block, w.Blocks[j].BAL); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package exec_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"testing"
@@ -66,7 +67,7 @@ func importPayloads(t testing.TB, chain *exec.Chain, reqs []types.NewPayloadRequ
 		if len(r.Payload.BlockAccessList) > 0 {
 			list = r.Payload.BlockAccessList
 		}
-		res, err := chain.InsertWithAccessList(b, list)
+		res, err := chain.InsertWithAccessList(context.Background(), b, list)
 		if err != nil {
 			t.Fatalf("block %d: %v", n, err)
 		}
@@ -168,26 +169,66 @@ func TestLyingAccessListRejected(t *testing.T) {
 		lying := l.EncodeRLP()
 		block := *real
 		block.Header.BlockAccessListHash = types.Keccak256One(lying)
-		_, err := chain.InsertWithAccessList(&block, lying)
+		_, err := chain.InsertWithAccessList(context.Background(), &block, lying)
 		if !errors.Is(err, exec.ErrBALHashMismatch) {
 			t.Errorf("%s: got %v, want ErrBALHashMismatch", name, err)
+		}
+		// The list itself is fine (it decodes, validates and hashes to the
+		// header): execution disagrees with it, which is not a bad sidecar.
+		if errors.Is(err, exec.ErrBadSidecar) {
+			t.Errorf("%s: execution disagreeing with a well-formed list is ErrBadSidecar: %v", name, err)
 		}
 		if chain.Head().Hash() != head {
 			t.Fatalf("%s: the rejected block changed the head", name)
 		}
 	}
-	// The supplied list is checked against the header before execution.
-	if _, err := chain.InsertWithAccessList(real, raw[:len(raw)-1]); !errors.Is(err, exec.ErrInvalidBAL) {
-		t.Errorf("truncated list: got %v, want ErrInvalidBAL", err)
+	// The supplied list is checked against the header before execution: a
+	// bad sidecar, with the sentinel of what is wrong with it.
+	if _, err := chain.InsertWithAccessList(context.Background(), real, raw[:len(raw)-1]); !errors.Is(err, exec.ErrInvalidBAL) || !errors.Is(err, exec.ErrBadSidecar) {
+		t.Errorf("truncated list: got %v, want ErrBadSidecar and ErrInvalidBAL", err)
 	}
 	other := fresh()
 	other.Accounts = other.Accounts[1:]
-	if _, err := chain.InsertWithAccessList(real, other.EncodeRLP()); !errors.Is(err, exec.ErrBALHashMismatch) {
-		t.Errorf("list not matching the header: got %v, want ErrBALHashMismatch", err)
+	if _, err := chain.InsertWithAccessList(context.Background(), real, other.EncodeRLP()); !errors.Is(err, exec.ErrBALHashMismatch) || !errors.Is(err, exec.ErrBadSidecar) {
+		t.Errorf("list not matching the header: got %v, want ErrBadSidecar and ErrBALHashMismatch", err)
 	}
-	if _, err := chain.InsertWithAccessList(real, raw); err != nil {
+	// A list breaking a rule of bal.Validate, pinned to the header so that
+	// only the rule fails: two entries for one account.
+	dup := fresh()
+	dup.Accounts = append(dup.Accounts[:1:1], dup.Accounts...)
+	dupRaw := dup.EncodeRLP()
+	dupBlock := *real
+	dupBlock.Header.BlockAccessListHash = types.Keccak256One(dupRaw)
+	if _, err := chain.InsertWithAccessList(context.Background(), &dupBlock, dupRaw); !errors.Is(err, exec.ErrInvalidBAL) || !errors.Is(err, exec.ErrBadSidecar) {
+		t.Errorf("list breaking bal.Validate: got %v, want ErrBadSidecar and ErrInvalidBAL", err)
+	}
+	if _, err := chain.InsertWithAccessList(context.Background(), real, raw); err != nil {
 		t.Fatalf("the real block after the rejected ones: %v", err)
 	}
 }
 
 func decodeList(raw []byte) (*bal.BlockAccessList, error) { return bal.Decode(raw) }
+
+// TestSidecarBeforeAmsterdam: a list that comes with a block before
+// Amsterdam is a bad sidecar, whatever it holds.
+func TestSidecarBeforeAmsterdam(t *testing.T) {
+	chain, reqs := hiveChain(t, 1)
+	for i := range reqs {
+		if reqs[i].Payload.BlockNumber != 1 {
+			continue
+		}
+		b, err := engine.Block(&reqs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = chain.InsertWithAccessList(context.Background(), b, []byte{0xc0})
+		if !errors.Is(err, exec.ErrBadSidecar) || !errors.Is(err, exec.ErrBALBeforeAmsterdam) {
+			t.Fatalf("list with block 1: %v, want ErrBadSidecar and ErrBALBeforeAmsterdam", err)
+		}
+		if _, err := chain.Insert(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Fatal("no block 1")
+}

@@ -1,6 +1,7 @@
 package exec_test
 
 import (
+	"context"
 	"os"
 	"testing"
 
@@ -98,7 +99,7 @@ func buildBAL(t *testing.T, block *types.Block) *bal.BlockAccessList {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := exec.NewProcessor(cfg, nil).Process(block, balPreState(t), func(uint64) types.Hash { return types.Hash{} })
+	res, err := exec.NewProcessor(cfg, nil).Process(context.Background(), block, balPreState(t), func(uint64) types.Hash { return types.Hash{} })
 	if err != nil {
 		t.Fatal(err)
 	}

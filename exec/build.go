@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/balexec/balexec/bal"
@@ -63,29 +64,38 @@ type BuiltBlock struct {
 // header check's sentinel (ErrInvalidTimestamp, ErrInvalidGasLimit, ...).
 //
 // BuildBlock does not change the chain: the caller imports the block with
-// InsertWithAccessList(built.Block, built.AccessListRLP) (or Insert), which
-// accepts it. It uses the senders cached on the transactions (see
-// types.Transaction.SetSender) and recovers the others.
-func (c *Chain) BuildBlock(attrs *BuildAttributes, txs []*types.Transaction) (*BuiltBlock, error) {
+// InsertWithAccessList(ctx, built.Block, built.AccessListRLP) (or Insert),
+// which accepts it. It reads the head's state through the chain's cache
+// (which it warms). It uses the senders cached on the transactions (see
+// types.Transaction.SetSender) and recovers the others. When ctx ends it
+// stops with ctx.Err().
+func (c *Chain) BuildBlock(ctx context.Context, attrs *BuildAttributes, txs []*types.Transaction) (*BuiltBlock, error) {
 	parent := c.Head()
 	block, err := c.newBlock(parent, attrs, txs)
 	if err != nil {
 		return nil, err
 	}
 	h := &block.Header
-	pre, err := c.State(parent.Hash())
+	pre, err := c.stateCache(parent)
 	if err != nil {
-		return nil, fmt.Errorf("build block %d: parent state: %w", h.Number, err)
+		return nil, fmt.Errorf("build block %d: %w: parent state: %w", h.Number, ErrDatabase, err)
 	}
-	res, err := NewProcessor(c.cfg, nil).Process(block, pre, c.hashGetter(parent))
+	getHash, err := BlockHashes(parent, c.header)
+	if err != nil {
+		return nil, fmt.Errorf("build block %d: %w: BLOCKHASH history: %w", h.Number, ErrDatabase, err)
+	}
+	res, err := NewProcessor(c.cfg, nil).Process(ctx, block, pre, getHash)
 	if err != nil {
 		return nil, fmt.Errorf("build block %d: %w", h.Number, err)
 	}
 	// The nodes of the new state are dropped: the chain gets them when the
 	// block is imported.
-	root, _, err := trie.UpdateState(parent.Root, c.store, res.Updates)
+	root, _, err := trie.UpdateStateContext(ctx, parent.Root, c.db.Nodes(), res.Updates)
 	if err != nil {
-		return nil, fmt.Errorf("build block %d: state root: %w", h.Number, err)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("build block %d: %w: state root: %w", h.Number, ErrState, err)
 	}
 	h.Root = root
 	h.GasUsed = res.GasUsed

@@ -2,6 +2,7 @@ package exec_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"github.com/balexec/balexec/chainspec"
 	"os"
@@ -151,7 +152,7 @@ func TestBuildBlock(t *testing.T) {
 			ParentBeaconRoot: types.Hash{31: byte(i + 1)}, Withdrawals: b.ws, SlotNumber: uint64(i + 1),
 			Extra: []byte("build test"),
 		}
-		built, err := seq.BuildBlock(attrs, b.txs)
+		built, err := seq.BuildBlock(context.Background(), attrs, b.txs)
 		if err != nil {
 			t.Fatalf("block %d: %v", i+1, err)
 		}
@@ -159,7 +160,7 @@ func TestBuildBlock(t *testing.T) {
 			t.Fatalf("block %d: building moved the head", i+1)
 		}
 		// Building again gives the same block, byte for byte.
-		again, err := seq.BuildBlock(attrs, b.txs)
+		again, err := seq.BuildBlock(context.Background(), attrs, b.txs)
 		if err != nil || !bytes.Equal(again.Block.AppendRLP(nil), built.Block.AppendRLP(nil)) || !bytes.Equal(again.AccessListRLP, built.AccessListRLP) {
 			t.Fatalf("block %d: a second build differs (%v)", i+1, err)
 		}
@@ -178,10 +179,10 @@ func TestBuildBlock(t *testing.T) {
 				t.Fatalf("block %d tx %d: status %d, block hash %s", i+1, j, r.Status, r.BlockHash)
 			}
 		}
-		if _, err := seq.InsertWithAccessList(built.Block, built.AccessListRLP); err != nil {
+		if _, err := seq.InsertWithAccessList(context.Background(), built.Block, built.AccessListRLP); err != nil {
 			t.Fatalf("block %d: sequential import: %v", i+1, err)
 		}
-		if _, err := par.InsertWithAccessList(built.Block, built.AccessListRLP); err != nil {
+		if _, err := par.InsertWithAccessList(context.Background(), built.Block, built.AccessListRLP); err != nil {
 			t.Fatalf("block %d: parallel import: %v", i+1, err)
 		}
 		if seq.Head().Hash() != built.Block.Hash() || par.Head().Hash() != built.Block.Hash() {
@@ -241,7 +242,7 @@ func TestBuildBlockErrors(t *testing.T) {
 	}
 	head := chain.Head().Hash()
 	for _, c := range cases {
-		_, err := chain.BuildBlock(&c.attrs, c.txs)
+		_, err := chain.BuildBlock(context.Background(), &c.attrs, c.txs)
 		if !errors.Is(err, c.want) || (c.index != "" && !errors.Is(err, exec.ErrInvalidTransaction)) {
 			t.Errorf("%s: %v, want %v", c.name, err, c.want)
 			continue
@@ -253,11 +254,11 @@ func TestBuildBlockErrors(t *testing.T) {
 			t.Fatalf("%s: the failed build moved the head", c.name)
 		}
 	}
-	built, err := chain.BuildBlock(attrs, []*types.Transaction{good(0), good(1)})
+	built, err := chain.BuildBlock(context.Background(), attrs, []*types.Transaction{good(0), good(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chain.InsertWithAccessList(built.Block, built.AccessListRLP); err != nil {
+	if _, err := chain.InsertWithAccessList(context.Background(), built.Block, built.AccessListRLP); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -3,9 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
-	"time"
 
-	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/cache"
 	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/state"
@@ -16,220 +14,259 @@ import (
 // historyLen is how many ancestors BLOCKHASH can see.
 const historyLen = 256
 
-// Chain imports blocks in memory: it keeps every imported header and the
-// state trie nodes and code of every imported state (behind the trie
-// node-store and code-reader interfaces), so a block can extend any imported
-// block, not only the head. The head is the last block imported
-// successfully, as after the merge a block becomes the head when the
-// consensus layer says so and the tests and replays here say so by importing
-// it.
+// recentHeaders is how many headers the chain keeps in memory by hash: the
+// BLOCKHASH window of the head plus as many again for its recent forks, so
+// that executing a block reads no header from the database.
+const recentHeaders = 2 * historyLen
+
+// Chain imports blocks into a [Database]: it validates each block against
+// its parent, checks the access list that came with it, executes it (in
+// parallel from the list when EnableParallel is on and the block
+// qualifies), computes the new state root, checks the result against the
+// header and commits the block, which becomes the head. The head is the
+// last block imported successfully, as after the merge a block becomes the
+// head when the consensus layer says so and the tests and replays here say
+// so by importing it; a block may extend any committed block the database
+// can serve the state of.
+//
+// Between blocks the chain keeps, for the head only: a state cache over the
+// database's reader of the head state (cache.Cache, moved to each new
+// block with its updates, so the hot set stays warm), the state trie of the
+// head with its upper levels decoded (the next root does not decode them
+// again), and the last few hundred headers (BLOCKHASH reads no header from
+// the database). A block on another parent gets a fresh cache over the
+// database's reader of that state. Everything else stays in the database,
+// so over an on-disk database the chain's memory does not grow with the
+// chain.
 //
 // A block that fails any check is rejected with an error naming the check
 // (and the transaction index when a transaction is at fault), and the chain
-// is left as it was.
+// is left as it was. A bad access list is ErrBadSidecar; a failure of the
+// database is ErrDatabase wrapping its error (a store.ErrCorrupt record
+// never becomes a wrong root).
 //
 // A Chain belongs to one goroutine.
 type Chain struct {
-	cfg    *chainspec.Config
-	proc   *Processor
-	par    *ParallelProcessor // nil: every block runs sequentially
-	minPar int                // fewest transactions for the parallel path
-	store  *trie.MemStore
-	codes  *trie.CodeStore
-	blocks map[types.Hash]*types.Header
-	head   *types.Header
+	cfg  *chainspec.Config
+	db   Database
+	exe  *Executor
+	head *types.Header
 
-	// The head state, flat in memory for O(1) reads (see flatState).
-	flat *flatState
+	// The most recent headers committed or read, by hash, oldest first in
+	// order (a ring of recentHeaders).
+	recent      map[types.Hash]*types.Header
+	recentOrder []types.Hash
+	recentNext  int
 
-	// The state trie at liveRoot (the last imported block's), its upper
-	// levels decoded, for the next block's merkleization: every path goes
-	// through them, so keeping them saves decoding them per block. nil when
-	// a merkleization took it and failed.
+	// The state trie at liveRoot (the head's), its upper levels decoded,
+	// for the next block's merkleization: every path goes through them, so
+	// keeping them saves decoding them per block. nil when a merkleization
+	// took it and failed.
 	live     *trie.SecureTrie
 	liveRoot types.Hash
 
-	// The state cache in front of the flat state (or of the trie, for a
-	// block whose parent the flat state cannot reach), kept warm from block
-	// to block: it holds the state after block cacheBlock.
+	// The state cache in front of the database's reader of the state after
+	// block cacheBlock, kept warm from block to block.
 	cache      *cache.Cache
 	cacheBlock types.Hash
-	cacheFlat  bool // the cache reads the flat state
+	cacheOpts  cache.Options
 }
 
-// EnableParallel makes blocks that come with their access list (and have at
-// least minTxs transactions) run on the parallel processor with the given
-// number of workers (0: GOMAXPROCS). Smaller blocks, blocks without a list
-// and blocks before Amsterdam keep the sequential path.
-func (c *Chain) EnableParallel(workers, minTxs int) {
-	c.par = NewParallelProcessor(c.cfg, c.proc.analyses, workers)
-	c.minPar = minTxs
-}
-
-// ParallelStats returns how many blocks the parallel processor ran, and how
-// many it handed to the sequential one after a speculative failure.
-func (c *Chain) ParallelStats() ParallelStats {
-	if c.par == nil {
-		return ParallelStats{}
-	}
-	return c.par.Stats()
-}
-
-// NewChain returns a chain holding the genesis block with header genesis and
-// state alloc. The allocation's root must be the header's state root.
+// NewChain returns a chain in memory (over a new MemoryDatabase) holding the
+// genesis block with header genesis and state alloc. The allocation's root
+// must be the header's state root.
 func NewChain(cfg *chainspec.Config, genesis *types.Header, alloc chainspec.Alloc) (*Chain, error) {
+	return OpenChain(cfg, NewMemoryDatabase(), genesis, alloc)
+}
+
+// OpenChain returns a chain over db. An empty db is given the genesis
+// block (header genesis, state alloc, whose root must be the header's);
+// a db that holds blocks must hold genesis (else ErrGenesisMismatch) and
+// the chain continues from its head, alloc unused (it may be nil).
+func OpenChain(cfg *chainspec.Config, db Database, genesis *types.Header, alloc chainspec.Alloc) (*Chain, error) {
 	c := &Chain{
 		cfg:    cfg,
-		proc:   NewProcessor(cfg, nil),
-		store:  trie.NewMemStore(),
-		codes:  trie.NewCodeStore(),
-		blocks: make(map[types.Hash]*types.Header),
+		db:     db,
+		exe:    NewExecutor(cfg),
+		recent: make(map[types.Hash]*types.Header, recentHeaders),
+	}
+	head, err := db.Head()
+	if err != nil {
+		return nil, fmt.Errorf("%w: head: %w", ErrDatabase, err)
+	}
+	if head != nil {
+		if _, ok, err := db.Header(genesis.Hash()); err != nil {
+			return nil, fmt.Errorf("%w: genesis: %w", ErrDatabase, err)
+		} else if !ok {
+			return nil, fmt.Errorf("%w: the database's chain (head %d %s) has no block %s", ErrGenesisMismatch, head.Number, head.Hash(), genesis.Hash())
+		}
+		c.head = head
+		c.remember(head)
+		return c, nil
 	}
 	updates := alloc.Updates()
-	root, nodes, err := trie.UpdateState(types.EmptyRootHash, c.store, updates)
+	root, nodes, err := trie.UpdateState(types.EmptyRootHash, db.Nodes(), updates)
 	if err != nil {
 		return nil, err
 	}
 	if root != genesis.Root {
 		return nil, fmt.Errorf("%w: allocation gives %s, header has %s", ErrGenesisMismatch, root, genesis.Root)
 	}
-	c.store.Add(nodes)
-	c.codes.AddUpdates(updates)
 	h := *genesis
-	c.blocks[h.Hash()] = &h
+	if err := db.Commit(&BlockCommit{Header: &h, Nodes: nodes, Updates: updates}); err != nil {
+		return nil, fmt.Errorf("%w: genesis: %w", ErrDatabase, err)
+	}
 	c.head = &h
-	mem := state.NewMemory()
-	mem.Apply(updates)
-	c.flat = newFlatState(mem, h.Hash())
+	c.remember(&h)
 	return c, nil
+}
+
+// EnableParallel makes blocks that come with their access list (and have at
+// least minTxs transactions) run on the parallel processor with the given
+// number of workers (0: GOMAXPROCS). Smaller blocks, blocks without a list
+// and blocks before Amsterdam keep the sequential path.
+func (c *Chain) EnableParallel(workers, minTxs int) { c.exe.EnableParallel(workers, minTxs) }
+
+// ParallelStats returns how many blocks the parallel processor ran, and how
+// many it handed to the sequential one after a speculative failure.
+func (c *Chain) ParallelStats() ParallelStats { return c.exe.ParallelStats() }
+
+// SetCacheOptions sets the options of the state caches the chain creates
+// from now on (the current one is dropped): their bounds, warm workers and
+// warm mode.
+func (c *Chain) SetCacheOptions(opts cache.Options) {
+	c.cacheOpts = opts
+	c.cache = nil
+}
+
+// CacheStats returns the statistics of the current state cache (zero when
+// there is none).
+func (c *Chain) CacheStats() (reads, warm cache.Stats) {
+	if c.cache == nil {
+		return cache.Stats{}, cache.Stats{}
+	}
+	return c.cache.Stats(), c.cache.WarmStats()
 }
 
 // Config returns the chain's configuration.
 func (c *Chain) Config() *chainspec.Config { return c.cfg }
 
+// Database returns the chain's database.
+func (c *Chain) Database() Database { return c.db }
+
 // Head returns the header of the current head block.
 func (c *Chain) Head() *types.Header { return c.head }
 
-// Header returns the imported header with the given hash.
-func (c *Chain) Header(hash types.Hash) (*types.Header, bool) {
-	h, ok := c.blocks[hash]
-	return h, ok
+// Header returns the committed header with the given hash.
+func (c *Chain) Header(hash types.Hash) (*types.Header, bool, error) {
+	h, ok, err := c.header(hash)
+	if err != nil {
+		err = fmt.Errorf("%w: header %s: %w", ErrDatabase, hash, err)
+	}
+	return h, ok, err
 }
 
-// State returns a reader of the state after the block with the given hash.
+// State returns a reader of the state after the block with the given hash,
+// through its trie.
 func (c *Chain) State(hash types.Hash) (state.Reader, error) {
-	h, ok := c.blocks[hash]
+	h, ok, err := c.Header(hash)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, fmt.Errorf("%w: %s", ErrUnknownParent, hash)
 	}
-	return trie.NewStateReader(h.Root, c.store, c.codes)
+	r, err := c.db.StateAt(h.Root)
+	if err != nil {
+		return nil, fmt.Errorf("%w: state %s: %w", ErrDatabase, h.Root, err)
+	}
+	return r, nil
 }
 
 // Insert validates and executes block on top of its parent, and makes it the
 // head. It returns the execution result. From Amsterdam the block access
 // list execution builds must hash to the header's (a block that arrived
-// without its list, as over devp2p).
-func (c *Chain) Insert(block *types.Block) (*Result, error) {
-	return c.InsertWithAccessList(block, nil)
+// without its list, as over devp2p). When ctx ends, the import stops with
+// ctx.Err() and the chain is left as it was.
+func (c *Chain) Insert(ctx context.Context, block *types.Block) (*Result, error) {
+	return c.InsertWithAccessList(ctx, block, nil)
 }
 
 // InsertWithAccessList is Insert for a block that came with its block
 // access list as raw RLP (the engine API's blockAccessList). Before
 // execution, as go-ethereum's body validation does, the list must decode
 // strictly, hash to the header's block access list hash and pass
-// bal.Validate; execution then rebuilds the list, which must hash to the
-// header's too. A list before Amsterdam is an error. nil raw means no list.
-func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, error) {
+// bal.Validate (CheckAccessList; a failure is ErrBadSidecar); execution then
+// rebuilds the list, which must hash to the header's too. A list before
+// Amsterdam is an error. nil raw means no list. The list is stored with the
+// block.
+func (c *Chain) InsertWithAccessList(ctx context.Context, block *types.Block, raw []byte) (*Result, error) {
 	h := &block.Header
-	parent, ok := c.blocks[h.ParentHash]
+	parent, ok, err := c.header(h.ParentHash)
+	if err != nil {
+		return nil, fmt.Errorf("block %d: %w: parent %s: %w", h.Number, ErrDatabase, h.ParentHash, err)
+	}
 	if !ok {
 		return nil, fmt.Errorf("block %d: %w: %s", h.Number, ErrUnknownParent, h.ParentHash)
 	}
-	if err := ValidateHeader(c.cfg, parent, h); err != nil {
-		return nil, fmt.Errorf("block %d: %w", h.Number, err)
-	}
-	if err := ValidateBody(c.cfg, block); err != nil {
-		return nil, fmt.Errorf("block %d: %w", h.Number, err)
-	}
-	var (
-		list      *bal.BlockAccessList
-		listCheck time.Duration
-	)
-	if raw != nil {
-		t0 := time.Now()
-		var err error
-		if list, err = CheckAccessList(c.cfg, h, len(block.Transactions), raw); err != nil {
-			return nil, fmt.Errorf("block %d: %w", h.Number, err)
-		}
-		listCheck = time.Since(t0)
-	}
-	pre, err := c.stateCache(h.ParentHash, parent.Root)
+	list, listCheck, err := c.exe.check(block, parent, raw)
 	if err != nil {
-		return nil, fmt.Errorf("block %d: parent state: %w", h.Number, err)
+		return nil, err
+	}
+	pre, err := c.stateCache(parent)
+	if err != nil {
+		return nil, fmt.Errorf("block %d: %w: parent state: %w", h.Number, ErrDatabase, err)
+	}
+	getHash, err := BlockHashes(parent, c.header)
+	if err != nil {
+		return nil, fmt.Errorf("block %d: %w: BLOCKHASH history: %w", h.Number, ErrDatabase, err)
 	}
 	// The state trie kept from the last block, if this block extends it,
 	// goes to the first merkleization; a later one (the parallel path's
 	// second pass, the sequential verdict) opens the parent's root afresh.
 	// The trie of the last successful one is kept for the next block.
 	live := c.takeLiveTrie(parent.Root)
+	nodes := c.db.Nodes()
 	var kept *trie.SecureTrie
 	merkleize := func(ctx context.Context, updates []state.AccountUpdate) (types.Hash, trie.NodeSet, error) {
 		t := live
 		live = nil
 		if t == nil {
 			var err error
-			if t, err = trie.NewSecure(parent.Root, c.store); err != nil {
+			if t, err = trie.NewSecure(parent.Root, nodes); err != nil {
 				return types.Hash{}, nil, err
 			}
 		}
-		root, nodes, err := trie.UpdateStateOn(ctx, t, c.store, updates)
+		root, set, err := trie.UpdateStateOn(ctx, t, nodes, updates)
 		if err == nil {
 			kept = t
 		}
-		return root, nodes, err
+		return root, set, err
 	}
-	var res *Result
-	if list != nil && c.par != nil && len(block.Transactions) >= c.minPar {
-		if res, err = c.par.Process(context.Background(), block, list, pre, c.hashGetter(parent), merkleize); err != nil {
-			return nil, fmt.Errorf("block %d: %w", h.Number, err)
-		}
-	} else {
-		if res, err = c.proc.Process(block, pre, c.hashGetter(parent)); err != nil {
-			return nil, fmt.Errorf("block %d: %w", h.Number, err)
-		}
-		t0 := time.Now()
-		if res.Root, res.Nodes, err = merkleize(context.Background(), res.Updates); err != nil {
-			return nil, fmt.Errorf("block %d: state root: %w", h.Number, err)
-		}
-		res.Timings.Root = time.Since(t0)
-		res.Timings.Total += res.Timings.Root
+	res, err := c.exe.run(ctx, block, list, listCheck, pre, getHash, merkleize)
+	if err != nil {
+		return nil, err
 	}
-	res.Timings.ListCheck = listCheck
-	res.Timings.Total += listCheck
-	root, nodes := res.Root, res.Nodes
-	if err := Validate(h, res, root); err != nil {
-		return nil, fmt.Errorf("block %d: %w", h.Number, err)
+	hc := *h
+	if err := c.db.Commit(&BlockCommit{Header: &hc, AccessList: raw, Nodes: res.Nodes, Updates: res.Updates}); err != nil {
+		// What the database holds now is unknown to the chain: start the
+		// next block afresh.
+		c.cache, c.live = nil, nil
+		return nil, fmt.Errorf("block %d: %w: commit: %w", h.Number, ErrDatabase, err)
 	}
-	c.store.Add(nodes)
-	c.codes.AddUpdates(res.Updates)
 	if kept != nil {
 		kept.Unload(liveTrieDepth)
-		c.live, c.liveRoot = kept, root
+		c.live, c.liveRoot = kept, res.Root
 	}
-	hash := h.Hash()
-	if c.cacheFlat {
-		c.flat.apply(hash, res.Updates)
-		c.cache.Advance(c.flat.mem, res.Updates)
-		c.cacheBlock = hash
-	} else if next, err := trie.NewStateReader(root, c.store, c.codes); err == nil {
+	hash := hc.Hash()
+	if next, err := c.db.State(&hc); err == nil {
 		c.cache.Advance(next, res.Updates)
 		c.cacheBlock = hash
 	} else {
-		c.cache = nil // cannot happen: the nodes of root were just added
+		c.cache = nil // the next block reads the state afresh
 	}
-	hc := *h
-	c.blocks[hash] = &hc
 	c.head = &hc
+	c.remember(&hc)
 	return res, nil
 }
 
@@ -250,72 +287,47 @@ func (c *Chain) takeLiveTrie(root types.Hash) *trie.SecureTrie {
 	return t
 }
 
-// stateCache returns the cache over the state after block parent (whose
-// state root is root): the kept cache when it holds that state (the common
-// case, a block on the last one); else a fresh one over the flat state moved
-// to parent when it can reach it, else over the trie.
-func (c *Chain) stateCache(parent, root types.Hash) (*cache.Cache, error) {
-	if c.cache != nil && c.cacheBlock == parent {
+// stateCache returns the cache over the state after block parent: the kept
+// cache when it holds that state (the common case, a block on the head),
+// else a fresh one over the database's reader of it.
+func (c *Chain) stateCache(parent *types.Header) (*cache.Cache, error) {
+	hash := parent.Hash()
+	if c.cache != nil && c.cacheBlock == hash {
 		return c.cache, nil
 	}
-	if c.flat.moveTo(parent) {
-		c.cache, c.cacheBlock, c.cacheFlat = cache.New(c.flat.mem, cache.Options{}), parent, true
-		return c.cache, nil
-	}
-	r, err := trie.NewStateReader(root, c.store, c.codes)
+	c.cache = nil // a database reader may move: the old cache is stale now
+	r, err := c.db.State(parent)
 	if err != nil {
 		return nil, err
 	}
-	c.cache, c.cacheBlock, c.cacheFlat = cache.New(r, cache.Options{}), parent, false
+	c.cache, c.cacheBlock = cache.New(r, c.cacheOpts), hash
 	return c.cache, nil
 }
 
-// hashGetter returns the BLOCKHASH function for a child of parent: the hash
-// of an ancestor by number. The (at most 256) ancestors are collected first,
-// so the function only reads and parallel workers may call it at once.
-func (c *Chain) hashGetter(parent *types.Header) func(uint64) types.Hash {
-	hashes := make([]types.Hash, 0, historyLen) // hashes[i]: block parent.Number-i
-	for h, hash := parent, parent.Hash(); len(hashes) < historyLen; {
-		hashes = append(hashes, hash)
-		if h.Number == 0 {
-			break
-		}
-		hash = h.ParentHash
-		next, ok := c.blocks[hash]
-		if !ok {
-			break
-		}
-		h = next
+// header returns a committed header, from the recent ones or the database.
+func (c *Chain) header(hash types.Hash) (*types.Header, bool, error) {
+	if h, ok := c.recent[hash]; ok {
+		return h, true, nil
 	}
-	return func(n uint64) types.Hash {
-		if n > parent.Number || parent.Number-n >= uint64(len(hashes)) {
-			return types.Hash{}
-		}
-		return hashes[parent.Number-n]
+	h, ok, err := c.db.Header(hash)
+	if ok {
+		c.remember(h)
 	}
+	return h, ok, err
 }
 
-// CheckAccessList decodes and checks the block access list that came with a
-// block (the engine API's blockAccessList, a fixture's sidecar) before
-// execution, as go-ethereum's body validation does: Amsterdam only
-// (ErrBALBeforeAmsterdam), strict decoding and the rules of bal.Validate
-// for the header's gas limit and txCount transactions (ErrInvalidBAL), and
-// the header's block access list hash (ErrBALHashMismatch). A list that
-// passes is the one the header commits to; executing the block then decides
-// whether it is true.
-func CheckAccessList(cfg *chainspec.Config, h *types.Header, txCount int, raw []byte) (*bal.BlockAccessList, error) {
-	if !cfg.IsAmsterdam(h.Time) {
-		return nil, ErrBALBeforeAmsterdam
+// remember keeps h among the recent headers, forgetting the oldest.
+func (c *Chain) remember(h *types.Header) {
+	hash := h.Hash()
+	if _, ok := c.recent[hash]; ok {
+		return
 	}
-	list, err := bal.Decode(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidBAL, err)
+	if len(c.recentOrder) < recentHeaders {
+		c.recentOrder = append(c.recentOrder, hash)
+	} else {
+		delete(c.recent, c.recentOrder[c.recentNext])
+		c.recentOrder[c.recentNext] = hash
+		c.recentNext = (c.recentNext + 1) % recentHeaders
 	}
-	if got := list.Hash(); !h.Has(types.FieldBlockAccessListHash) || got != h.BlockAccessListHash {
-		return nil, fmt.Errorf("%w: computed %s, header %s", ErrBALHashMismatch, got, h.BlockAccessListHash)
-	}
-	if err := list.Validate(h.GasLimit, txCount); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidBAL, err)
-	}
-	return list, nil
+	c.recent[hash] = h
 }

@@ -39,14 +39,33 @@
 //
 // # The chain
 //
-// [Chain] imports blocks in memory on top of a genesis state: it validates
-// each block, executes it (in parallel when it comes with its access list
-// and [Chain.EnableParallel] is on), checks the result and the new state
-// root, and keeps every imported state so a block may extend any of them.
+// [Chain] imports blocks into a [Database] on top of a genesis state: it
+// validates each block, checks the access list that came with it
+// ([CheckAccessList]; a bad list is [ErrBadSidecar], distinct from
+// execution disagreeing with a well-formed list), executes it (in parallel
+// when it comes with its list and [Chain.EnableParallel] is on), checks the
+// result and the new state root, and commits it as the head. Between blocks
+// it keeps the head's state cache (warmed from each list, moved to the next
+// block with its updates), the head's state trie with its upper levels
+// decoded, and the last few hundred headers; everything else is the
+// database's. [NewMemoryDatabase] keeps every state in memory, with a flat
+// state that follows the head and moves back and forth over the last 64
+// blocks; package exec/storedb puts the on-disk store behind a chain, in
+// bounded memory. [NewChain] is a chain in memory.
+//
+// [Executor] is the chain without a database: it checks and executes one
+// block on a parent state its caller provides ([Parent]) and returns the
+// result with the new root, nodes and updates, for embedders that keep
+// their own state.
+//
+// Every call that executes blocks (Chain.Insert, Chain.InsertWithAccessList,
+// Chain.BuildBlock, Executor.Execute, the processors) takes a
+// context.Context; when it ends, execution stops and the call returns
+// ctx.Err(), leaving the chain as it was.
 //
 // # Concurrency
 //
-// A Processor, a ParallelProcessor and a Chain each belong to one goroutine
+// A Processor, a ParallelProcessor, an Executor and a Chain each belong to one goroutine
 // and are reused from block to block; the ParallelProcessor runs its own
 // worker goroutines and joins all of them before Process returns, on every
 // path. The validation and calculation functions hold no state and are safe

@@ -111,6 +111,15 @@ var (
 	// ErrBALBeforeAmsterdam: a block access list came with a block before
 	// Amsterdam.
 	ErrBALBeforeAmsterdam = errors.New("exec: block access list before Amsterdam")
+	// ErrBadSidecar: the block access list supplied with a block (the
+	// engine API's blockAccessList, a fixture's sidecar) is bad in itself,
+	// before anything executes: it does not decode strictly or breaks a
+	// rule of bal.Validate (also ErrInvalidBAL), it does not hash to the
+	// header's block access list hash (also ErrBALHashMismatch), or it came
+	// with a block before Amsterdam (also ErrBALBeforeAmsterdam). Execution
+	// that disagrees with a list that passed these checks is ErrBALHashMismatch
+	// (or ErrInvalidBAL for the built list's size) without ErrBadSidecar.
+	ErrBadSidecar = errors.New("exec: bad block access list sidecar")
 )
 
 // Errors of the chain importer.
@@ -118,6 +127,12 @@ var (
 	// ErrUnknownParent: a block's parent was never imported.
 	ErrUnknownParent = errors.New("exec: unknown parent block")
 	// ErrGenesisMismatch: the genesis allocation does not produce the genesis
-	// header's state root.
-	ErrGenesisMismatch = errors.New("exec: genesis state root mismatch")
+	// header's state root, or a database that already holds blocks does not
+	// hold the genesis block given.
+	ErrGenesisMismatch = errors.New("exec: genesis mismatch")
+	// ErrDatabase: the chain's database failed to read or to commit (the
+	// database's own error is wrapped: for the store, store.ErrCorrupt,
+	// store.ErrNotFound, store.ErrReorgTooDeep, an I/O error). A block whose
+	// commit failed is not the head.
+	ErrDatabase = errors.New("exec: database failed")
 )

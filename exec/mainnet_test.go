@@ -1,6 +1,7 @@
 package exec_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -261,7 +262,7 @@ func TestMainnetBlocks(t *testing.T) {
 				}
 				return h
 			}
-			res, err := proc.Process(block, alloc.Memory(), getHash)
+			res, err := proc.Process(context.Background(), block, alloc.Memory(), getHash)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -311,7 +312,7 @@ func BenchmarkMainnetBlocks(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, l := range blocks {
-					res, err := proc.Process(l.block, l.pre, func(n uint64) types.Hash { return l.hashes[n] })
+					res, err := proc.Process(context.Background(), l.block, l.pre, func(n uint64) types.Hash { return l.hashes[n] })
 					if err != nil {
 						b.Fatal(err)
 					}

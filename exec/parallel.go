@@ -212,7 +212,7 @@ func (pp *ParallelProcessor) Process(ctx context.Context, block *types.Block, li
 	// The parallel run failed: the sequential run decides.
 	pp.stats.Sequential++
 	start := time.Now()
-	if res, err = pp.seq.Process(block, pre, getHash); err != nil {
+	if res, err = pp.seq.Process(ctx, block, pre, getHash); err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
@@ -400,7 +400,7 @@ func (pp *ParallelProcessor) checkGathered(res *Result, order []int32) {
 // sequential one: gas, bloom, receipts, requests, the rebuilt list and the
 // post-state root.
 func (pp *ParallelProcessor) checkAgainstSequential(block *types.Block, pre state.Reader, getHash func(uint64) types.Hash, merkleize Merkleizer, got *Result) {
-	want, err := pp.seq.Process(block, pre, getHash)
+	want, err := pp.seq.Process(context.Background(), block, pre, getHash)
 	if err != nil {
 		invariants.AssertionFailedf("exec: block %d accepted in parallel, rejected sequentially: %v", block.Header.Number, err)
 		return

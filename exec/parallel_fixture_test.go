@@ -1,6 +1,7 @@
 package exec_test
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -79,7 +80,7 @@ func loadLyingFixture(t testing.TB) *lyingFixture {
 		lieFix.par.EnableParallel(4, 1)
 		for _, b := range blocks[:0] {
 			for _, c := range []*exec.Chain{lieFix.seq, lieFix.par} {
-				if _, lieErr = c.InsertWithAccessList(b.Block, b.AccessList); lieErr != nil {
+				if _, lieErr = c.InsertWithAccessList(context.Background(), b.Block, b.AccessList); lieErr != nil {
 					return
 				}
 			}
@@ -171,8 +172,8 @@ func (f *lyingFixture) lie(t testing.TB, kind uint8, pick uint16, delta uint64) 
 // text, or the same results.
 func (f *lyingFixture) sameOutcome(t testing.TB, block *types.Block, raw []byte) error {
 	t.Helper()
-	rs, es := f.seq.InsertWithAccessList(block, raw)
-	rp, ep := f.par.InsertWithAccessList(block, raw)
+	rs, es := f.seq.InsertWithAccessList(context.Background(), block, raw)
+	rp, ep := f.par.InsertWithAccessList(context.Background(), block, raw)
 	if (es == nil) != (ep == nil) || (es != nil && es.Error() != ep.Error()) {
 		t.Fatalf("sequential: %v\nparallel:   %v", es, ep)
 	}
@@ -230,7 +231,7 @@ func TestParallelErrorDeterministic(t *testing.T) {
 	}
 	var first string
 	for i := range iterations {
-		_, err := f.par.InsertWithAccessList(b, raw)
+		_, err := f.par.InsertWithAccessList(context.Background(), b, raw)
 		if err == nil {
 			t.Fatalf("iteration %d: the lying block was accepted", i)
 		}
@@ -292,7 +293,7 @@ func BenchmarkFixtureImport(b *testing.B) {
 				}
 				b.StartTimer()
 				for _, bl := range blocks {
-					if _, err := chain.InsertWithAccessList(bl.Block, bl.AccessList); err != nil {
+					if _, err := chain.InsertWithAccessList(context.Background(), bl.Block, bl.AccessList); err != nil {
 						b.Fatal(err)
 					}
 				}

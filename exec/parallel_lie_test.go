@@ -90,7 +90,7 @@ func TestParallelPaddedListRejected(t *testing.T) {
 	before := runtime.NumGoroutine()
 	for _, writes := range []bool{false, true} {
 		block, raw := lyingBlock(t, real, padList(t, honest, padCount, writes))
-		if _, err := chain.InsertWithAccessList(block, raw); !errors.Is(err, exec.ErrBALHashMismatch) {
+		if _, err := chain.InsertWithAccessList(context.Background(), block, raw); !errors.Is(err, exec.ErrBALHashMismatch) {
 			t.Fatalf("writes %v: got %v, want ErrBALHashMismatch", writes, err)
 		}
 		if chain.Head().Hash() != head {
@@ -108,7 +108,7 @@ func TestParallelPaddedListRejected(t *testing.T) {
 	if g := runtime.NumGoroutine(); g > before {
 		t.Fatalf("%d goroutines after the lies, %d before", g, before)
 	}
-	if _, err := chain.InsertWithAccessList(real, honest); err != nil {
+	if _, err := chain.InsertWithAccessList(context.Background(), real, honest); err != nil {
 		t.Fatal(err)
 	}
 	if st := chain.ParallelStats(); st.Parallel != 1 {
@@ -155,7 +155,7 @@ func BenchmarkLyingList(b *testing.B) {
 					b.StartTimer()
 					var err error
 					pprof.Do(context.Background(), pprof.Labels("phase", "import"), func(context.Context) {
-						_, err = chain.InsertWithAccessList(l.block, l.raw)
+						_, err = chain.InsertWithAccessList(context.Background(), l.block, l.raw)
 					})
 					if (err == nil) != (l.name == "honest") {
 						b.Fatalf("%s: %v", l.name, err)

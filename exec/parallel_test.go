@@ -1,6 +1,7 @@
 package exec_test
 
 import (
+	"context"
 	"errors"
 	"runtime"
 	"testing"
@@ -98,7 +99,7 @@ func TestParallelLyingListFallsBack(t *testing.T) {
 	block := *real
 	block.Header.BlockAccessListHash = types.Keccak256One(lying)
 	head := chain.Head().Hash()
-	if _, err := chain.InsertWithAccessList(&block, lying); !errors.Is(err, exec.ErrBALHashMismatch) {
+	if _, err := chain.InsertWithAccessList(context.Background(), &block, lying); !errors.Is(err, exec.ErrBALHashMismatch) {
 		t.Fatalf("got %v, want ErrBALHashMismatch", err)
 	}
 	if st := chain.ParallelStats(); st.Sequential != 1 {
@@ -107,7 +108,7 @@ func TestParallelLyingListFallsBack(t *testing.T) {
 	if chain.Head().Hash() != head {
 		t.Fatal("the rejected block changed the head")
 	}
-	if _, err := chain.InsertWithAccessList(real, req.Payload.BlockAccessList); err != nil {
+	if _, err := chain.InsertWithAccessList(context.Background(), real, req.Payload.BlockAccessList); err != nil {
 		t.Fatal(err)
 	}
 	if st := chain.ParallelStats(); st.Parallel != 1 {

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -56,8 +57,12 @@ func warmPrecompiles(cfg *chainspec.Config) {
 // getHash answers BLOCKHASH for the 256 ancestors. It checks the body against
 // execution (transactions, system calls) but not the header's result fields;
 // use Validate for those. The pre-state is not modified: the changes are in
-// Result.Updates.
-func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(uint64) types.Hash) (*Result, error) {
+// Result.Updates. When ctx ends, the running step is cancelled and Process
+// returns ctx.Err().
+func (p *Processor) Process(ctx context.Context, block *types.Block, pre state.Reader, getHash func(uint64) types.Hash) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	env, err := newBlockEnv(p.cfg, block, getHash)
 	if err != nil {
@@ -74,6 +79,9 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 		return nil, err
 	}
 	vm := p.vm
+	// A cancelled context stops the step in flight; every step checks the
+	// context when it ends, so no cancelled step's result is used.
+	defer context.AfterFunc(ctx, vm.Cancel)()
 	s := &p.steps
 	s.bs.Reset(pre)
 	s.amsterdam = env.amsterdam
@@ -87,7 +95,11 @@ func (p *Processor) Process(block *types.Block, pre state.Reader, getHash func(u
 	// calls sharing an index are merged one after the other.
 	step := func(index uint32, run func() error) error {
 		p.frag.Reset()
-		if err := run(); err != nil {
+		err := run()
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if err != nil {
 			return err
 		}
 		if record {

@@ -2,6 +2,7 @@ package gethpeer
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math/big"
@@ -173,7 +174,7 @@ func (cm *comparer) compareBlock(chain *exec.Chain, i int) (ok, unsupported bool
 		cm.add(-1, "parent state", "available", err)
 		return false, false
 	}
-	res, insertErr := chain.Insert(bb)
+	res, insertErr := chain.Insert(context.Background(), bb)
 	if insertErr != nil {
 		cm.add(-1, "insert", "accepted", insertErr)
 		if errors.Is(insertErr, chainspec.ErrForkNotSupported) {
@@ -182,7 +183,7 @@ func (cm *comparer) compareBlock(chain *exec.Chain, i int) (ok, unsupported bool
 		// Execute the block once more, outside the chain, to see what
 		// differs.
 		proc := exec.NewProcessor(cm.cfg, nil)
-		res, err = proc.Process(bb, pre, cm.getHash(bb.Header.Number))
+		res, err = proc.Process(context.Background(), bb, pre, cm.getHash(bb.Header.Number))
 		if err != nil {
 			cm.add(-1, "process", "executes", err)
 			return false, false

@@ -1,6 +1,7 @@
 package gethpeer
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -107,7 +108,7 @@ func TestCompareState(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range side.Blocks {
-		if _, err := side.Chain.Insert(b); err != nil {
+		if _, err := side.Chain.Insert(context.Background(), b); err != nil {
 			t.Fatal(err)
 		}
 	}

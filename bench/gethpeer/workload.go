@@ -1,6 +1,7 @@
 package gethpeer
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -272,7 +273,7 @@ func (w *Workload) Prepare(impl Impl, senders SenderRegime) (*Run, error) {
 				return nil, fmt.Errorf("%w: %s: block %d: balexec decode: %w", ErrSetup, w.Name, i+1, err)
 			}
 			if i < w.Timed {
-				if _, err := chain.InsertWithAccessList(b, w.Blocks[i].BAL); err != nil {
+				if _, err := chain.InsertWithAccessList(context.Background(), b, w.Blocks[i].BAL); err != nil {
 					return nil, fmt.Errorf("%w: %s: untimed block %d: %w", ErrMismatch, w.Name, i+1, err)
 				}
 				continue
@@ -344,7 +345,7 @@ func (r *Run) Import() error {
 		}
 	default:
 		for i, b := range r.bBlocks {
-			if _, err := r.chain.InsertWithAccessList(b, r.bLists[i]); err != nil {
+			if _, err := r.chain.InsertWithAccessList(context.Background(), b, r.bLists[i]); err != nil {
 				return fmt.Errorf("%w: %s: %s: %w", ErrMismatch, r.w.Name, r.impl, err)
 			}
 		}

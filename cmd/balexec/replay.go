@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -65,7 +66,7 @@ func replay(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "genesis %s, %d blocks\n", gh.Hash(), len(blocks))
 	passed, failed := 0, 0
 	for i, b := range blocks {
-		res, err := chain.InsertWithAccessList(b, lists[i])
+		res, err := chain.InsertWithAccessList(context.Background(), b, lists[i])
 		if err == nil && lists[i] != nil {
 			if built := res.AccessList.EncodeRLP(); !bytes.Equal(built, lists[i]) {
 				err = fmt.Errorf("built block access list differs from the payload's (%d vs %d bytes)", len(built), len(lists[i]))

@@ -24,6 +24,7 @@
 package blocktest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -246,7 +247,7 @@ func (t *Test) insert(chain *exec.Chain, i int, b *btBlock) error {
 		list = b.BlockAccessList.EncodeRLP()
 	}
 	headBefore := chain.Head().Hash()
-	_, err = chain.InsertWithAccessList(block, list)
+	_, err = chain.InsertWithAccessList(context.Background(), block, list)
 	switch {
 	case err != nil && b.expectInvalid():
 		if chain.Head().Hash() != headBefore {
