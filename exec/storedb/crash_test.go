@@ -1,0 +1,213 @@
+package storedb_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/balexec/balexec/types"
+	"github.com/holiman/uint256"
+)
+
+// Environment of the crash test: crashChildEnv (a store directory) turns
+// the test binary into the importing child; crashTimeEnv sets how long the
+// parent keeps killing children (a Go duration; default 4s, 1.5s with
+// -short).
+const (
+	crashChildEnv = "BALEXEC_CHAIN_CRASH_CHILD"
+	crashTimeEnv  = "BALEXEC_CHAIN_CRASH_TIME"
+)
+
+// TestCrash kills a process importing the hive chain through exec.Chain
+// over a store with SIGKILL at random moments, many times, and checks after
+// each kill that the reopened store's head is a hive block at least as far
+// as the child reported (the block in flight may have landed, not more),
+// that the head's state root is the hive header's and that the flat state,
+// recomputed from scratch, hashes to it. Each child continues the store
+// where the last one stopped; when a child finishes the chain, the next
+// iteration starts a fresh store. The test runs for a bounded time (and at
+// least a few iterations).
+func TestCrash(t *testing.T) {
+	if dir := os.Getenv(crashChildEnv); dir != "" {
+		crashChild(t, dir)
+		return
+	}
+	budget := 4 * time.Second
+	if testing.Short() {
+		budget = 1500 * time.Millisecond
+	}
+	if s := os.Getenv(crashTimeEnv); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			t.Fatalf("%s: %v", crashTimeEnv, err)
+		}
+		budget = d
+	}
+	seed := rand.Uint64()
+	t.Logf("seed: %d, running for %v (set %s for longer)", seed, budget, crashTimeEnv)
+	rng := rand.New(rand.NewPCG(seed, 0xc4a54))
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := loadHive(t)
+	number := make(map[uint64]int, len(h.blocks)) // block number -> index
+	for i, b := range h.blocks {
+		number[b.Header.Number] = i
+	}
+
+	const minIterations = 5
+	var (
+		dir                             = t.TempDir()
+		prevHead                  int64 = -1 // the head after the last iteration (-1: an empty store)
+		iterations, kills, landed int
+		finished                  int // children that imported the whole chain
+		maxHead                   uint64
+	)
+	deadline := time.Now().Add(budget)
+	for ; iterations < minIterations || time.Now().Before(deadline); iterations++ {
+		// A quarter of the kills fall in the child's first 50 ms (start,
+		// open, recovery); the rest up to 200 ms after it reported its
+		// head (a block takes 1-3 ms here).
+		early := rng.IntN(4) == 0
+		delay := time.Duration(rng.Int64N(int64(200 * time.Millisecond)))
+		if early {
+			delay = time.Duration(rng.Int64N(int64(50 * time.Millisecond)))
+		}
+		cmd := exec.Command(exe, "-test.run=^TestCrash$", "-test.count=1")
+		cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		var reported atomic.Int64
+		reported.Store(-1)
+		done, first := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(done)
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				if n, ok := strings.CutPrefix(sc.Text(), "imported "); ok {
+					if v, err := strconv.ParseInt(n, 10, 64); err == nil {
+						if reported.Swap(v) == -1 {
+							close(first)
+						}
+					}
+				}
+			}
+		}()
+		if !early {
+			select {
+			case <-first:
+			case <-done:
+			case <-time.After(time.Minute):
+				t.Errorf("iteration %d: the child imported nothing in a minute", iterations)
+			}
+		}
+		time.Sleep(delay)
+		killErr := cmd.Process.Signal(syscall.SIGKILL)
+		<-done
+		waitErr := cmd.Wait()
+		signalled := false
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok {
+			signalled = ws.Signaled()
+		}
+		if killErr == nil && signalled {
+			kills++
+		}
+		if !signalled && waitErr != nil {
+			t.Fatalf("iteration %d: child failed: %v\n%s", iterations, waitErr, stderr.String())
+		}
+
+		last := reported.Load()
+		db := openStore(t, dir)
+		hd, ok, err := db.Head()
+		if err != nil {
+			t.Fatalf("iteration %d (killed after %v): head: %v", iterations, delay, err)
+		}
+		head := int64(-1) // killed before the genesis was committed
+		if ok {
+			head = int64(hd.Number)
+		}
+		floor := max(last, prevHead)
+		if head < floor || head > floor+1 {
+			t.Fatalf("iteration %d (killed after %v): head %d, last reported %d, previous head %d", iterations, delay, head, last, prevHead)
+		}
+		if head == floor+1 && last >= 0 {
+			landed++
+		}
+		switch {
+		case head > 0:
+			want := &h.blocks[number[hd.Number]].Header
+			if hd.Hash != want.Hash() || hd.Root != want.Root {
+				t.Fatalf("iteration %d: head %d is %s with root %s, the hive block %s with root %s", iterations, head, hd.Hash, hd.Root, want.Hash(), want.Root)
+			}
+		case head == 0 && hd.Hash != h.header.Hash():
+			t.Fatalf("iteration %d: head 0 is not the genesis", iterations)
+		}
+		if root, n, err := flatRoot(db); err != nil || (ok && root != hd.Root) || (!ok && n != 0) {
+			t.Fatalf("iteration %d (head %d): the flat state of %d accounts hashes to %s (%v), the head's root is %s", iterations, head, n, root, err, hd.Root)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		maxHead = max(maxHead, hd.Number)
+		how := "killed"
+		if !signalled {
+			how = "finished"
+		}
+		t.Logf("iteration %d: %s after %v (early %v), last reported %d, head %d", iterations, how, delay.Round(time.Millisecond), early, last, head)
+		prevHead = head
+		if head == int64(len(h.blocks)) {
+			// The whole chain is in: start again on a fresh store.
+			finished++
+			dir, prevHead = t.TempDir(), -1
+		}
+	}
+	t.Logf("%d children killed in %d iterations (%d imported the whole chain), highest head %d; the block in flight had landed %d times", kills, iterations, finished, maxHead, landed)
+	if kills == 0 || maxHead < 10 {
+		t.Fatalf("nothing was tested: %d kills, highest head %d", kills, maxHead)
+	}
+}
+
+// crashChild imports the hive chain into the store in dir from its head on,
+// printing "imported N" after each block, until the chain ends.
+func crashChild(t *testing.T, dir string) {
+	h := loadHive(t)
+	// Recover the senders first, as a node knows them from its pool: the
+	// first recovery builds the curve's tables (tens of ms), which would
+	// otherwise hold up the first block with transactions in every child.
+	var id uint256.Int
+	id.SetUint64(h.genesis.Config.ChainID)
+	for _, b := range h.blocks {
+		if _, err := types.RecoverSenders(b.Transactions, &id, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := openStore(t, dir)
+	defer db.Close()
+	chain := h.open(t, db)
+	chain.EnableParallel(2, 0)
+	fmt.Printf("imported %d\n", chain.Head().Number) // the genesis, on a new store
+	for i := int(chain.Head().Number); i < len(h.blocks); i++ {
+		if _, err := chain.InsertWithAccessList(context.Background(), h.blocks[i], h.lists[i]); err != nil {
+			t.Fatalf("block %d: %v", i+1, err)
+		}
+		fmt.Printf("imported %d\n", i+1)
+	}
+}
