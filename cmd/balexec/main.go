@@ -10,7 +10,9 @@
 //	balexec bal verify --payloads FILE
 //	balexec statetest [-v] PATH...
 //	balexec blocktest [-v] PATH...
-//	balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE] [--parallel N]
+//	balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--datadir DIR] [--state-dump FILE] [--parallel N]
+//	balexec import --datadir DIR --genesis FILE (--payloads FILE | --chain FILE) [--parallel N]
+//	balexec db stats --datadir DIR
 //	balexec bench (--workload NAME | FIXTURE.json) [--workers LIST] [--blocks N] [--runs N] [--senders cold|warm] [--svg FILE] [--json FILE]
 //
 // Every command that checks a set of cases prints one line per failure and
@@ -38,8 +40,13 @@ Usage:
   balexec bal verify --payloads FILE    check every block access list of an engine API payload file
   balexec statetest [-v] PATH...        run ethereum/tests state tests (files or directories)
   balexec blocktest [-v] PATH...        run blockchain tests (files or directories)
-  balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE] [--parallel N]
-                                        import a chain and check every block
+  balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--datadir DIR] [--state-dump FILE] [--parallel N]
+                                        import a chain and check every block (in memory, or in
+                                        the store in DIR, continuing from its head)
+  balexec import --datadir DIR --genesis FILE (--payloads FILE | --chain FILE) [--parallel N]
+                                        import a chain into the store in DIR, resuming where it
+                                        stopped; progress on standard error
+  balexec db stats --datadir DIR        the store's head, state root and size by kind of record
   balexec bench (--workload NAME | FIXTURE.json) [--workers LIST] [--blocks N] [--runs N]
                 [--senders cold|warm] [--svg FILE] [--json FILE]
                                         time blocks sequentially and in parallel, with a model of more cores
@@ -82,6 +89,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return blockTest(args[1:], stdout, stderr)
 	case "replay":
 		return replay(args[1:], stdout, stderr)
+	case "import":
+		return importCmd(args[1:], stdout, stderr)
+	case "db":
+		if len(args) < 2 || args[1] != "stats" {
+			fmt.Fprint(stderr, usage)
+			return errors.New("usage: balexec db stats --datadir DIR")
+		}
+		return dbStats(args[2:], stdout, stderr)
 	case "bench":
 		return benchCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
