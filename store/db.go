@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -128,6 +129,26 @@ func (db *DB) checkFormat() error {
 	}
 	if err := db.pdb.Set(k, appendFormat(nil, FormatVersion), pebble.Sync); err != nil {
 		return fmt.Errorf("store: write format record: %w", err)
+	}
+	return nil
+}
+
+// Compact flushes the memtable and compacts the whole key space, so that
+// reads go to few, settled table files: after a bulk load, or before a
+// measurement. It can take long on a big store; reads and commits go on
+// meanwhile.
+func (db *DB) Compact() error {
+	if db.readOnly {
+		return ErrReadOnly
+	}
+	if err := db.check(); err != nil {
+		return err
+	}
+	if err := db.pdb.Flush(); err != nil {
+		return fmt.Errorf("store: flush: %w", err)
+	}
+	if err := db.pdb.Compact(context.Background(), []byte{0}, []byte{0xff}, true); err != nil {
+		return fmt.Errorf("store: compact: %w", err)
 	}
 	return nil
 }

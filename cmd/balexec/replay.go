@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"time"
 
+	"github.com/balexec/balexec/cache"
 	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/exec"
@@ -19,6 +20,10 @@ import (
 	"github.com/balexec/balexec/store"
 	"github.com/balexec/balexec/types"
 )
+
+// storeWarmWorkers is the warm goroutines of a chain over the store
+// (bench's BenchmarkWarmer measures 2 to 64).
+const storeWarmWorkers = 16
 
 // chainFlags are the flags replay and import share.
 type chainFlags struct {
@@ -93,6 +98,11 @@ func (f *chainFlags) open() (*importer, error) {
 	}
 	if *f.parallel > 0 {
 		im.chain.EnableParallel(*f.parallel, 0)
+	}
+	if im.db != nil {
+		// Reads of the store block on the disk without holding a core:
+		// more warm goroutines than cores keep more of them in flight.
+		im.chain.SetCacheOptions(cache.Options{WarmWorkers: storeWarmWorkers})
 	}
 	// The blocks the store has on its canonical chain already.
 	if im.db != nil {
