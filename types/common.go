@@ -3,6 +3,8 @@ package types
 import (
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/balexec/balexec/internal/hexjson"
 )
@@ -53,6 +55,34 @@ func (h Hash) Hex() string { return "0x" + hex.EncodeToString(h[:]) }
 
 // String implements fmt.Stringer.
 func (h Hash) String() string { return h.Hex() }
+
+// Format implements fmt.Formatter: %x and %X print the bytes in hex (%#x
+// with the 0x prefix), %s and %v the 0x-prefixed form, %q it quoted. Without
+// it, %x would print the hex of the String form's characters.
+func (a Address) Format(s fmt.State, verb rune) { formatBytes(s, verb, a[:]) }
+
+// Format implements fmt.Formatter, as Address.Format does.
+func (h Hash) Format(s fmt.State, verb rune) { formatBytes(s, verb, h[:]) }
+
+func formatBytes(s fmt.State, verb rune, b []byte) {
+	switch verb {
+	case 'x', 'X':
+		if s.Flag('#') {
+			s.Write([]byte("0x"))
+		}
+		enc := hex.EncodeToString(b)
+		if verb == 'X' {
+			enc = strings.ToUpper(enc)
+		}
+		s.Write([]byte(enc))
+	case 's', 'v':
+		s.Write([]byte("0x" + hex.EncodeToString(b)))
+	case 'q':
+		fmt.Fprintf(s, "%q", "0x"+hex.EncodeToString(b))
+	default:
+		fmt.Fprintf(s, "%%!%c(0x%s)", verb, hex.EncodeToString(b))
+	}
+}
 
 // IsZero reports whether every byte of h is zero.
 func (h Hash) IsZero() bool { return h == Hash{} }
