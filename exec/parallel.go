@@ -115,8 +115,8 @@ type ParallelProcessor struct {
 	stats    ParallelStats
 
 	// Reused from block to block.
-	outs     []stepOut
-	builder  bal.Builder
+	outs    []stepOut
+	builder bal.Builder
 	// frags holds the fragments no step is using: a worker takes one for
 	// its step, the gather gives it back once merged, so only the steps
 	// between the gather and the workers hold one.
