@@ -196,7 +196,31 @@ func (z *fe) mul(x, y *fe) {
 	t6, c = bits.Add64(t6, l3, c)
 	t7 := h3 + c
 
-	z.reduce(t0, t1, t2, t3, t4, t5, t6, t7)
+	// Reduce: t = lo + hi*2^256 = lo + hi*feR (mod p); hi*feR < 2^290.
+	rh0, rl0 := bits.Mul64(t4, feR)
+	rh1, rl1 := bits.Mul64(t5, feR)
+	rh2, rl2 := bits.Mul64(t6, feR)
+	rh3, rl3 := bits.Mul64(t7, feR)
+	r0, c := bits.Add64(t0, rl0, 0)
+	r1, c := bits.Add64(t1, rl1, c)
+	r2, c := bits.Add64(t2, rl2, c)
+	r3, c := bits.Add64(t3, rl3, c)
+	r4 := rh3 + c
+	r1, c = bits.Add64(r1, rh0, 0)
+	r2, c = bits.Add64(r2, rh1, c)
+	r3, c = bits.Add64(r3, rh2, c)
+	r4 += c // r4 < 2^34
+
+	// Fold r4 the same way: r4*feR < 2^67.
+	rh, rl := bits.Mul64(r4, feR)
+	r0, c = bits.Add64(r0, rl, 0)
+	r1, c = bits.Add64(r1, rh, c)
+	r2, c = bits.Add64(r2, 0, c)
+	r3, c = bits.Add64(r3, 0, c)
+	// After a carry out the value left is below 2^67, so adding feR for
+	// the carry ends in r1 at the latest.
+	r0, c = bits.Add64(r0, feR&-c, 0)
+	z[0], z[1], z[2], z[3] = r0, r1+c, r2, r3
 }
 
 // sqr sets z = x^2 mod p.
@@ -223,13 +247,13 @@ func (z *fe) sqr(x *fe) {
 	t6 := h23 + c
 
 	// Double them.
-	t7 := t6 >> 63
-	t6 = t6<<1 | t5>>63
-	t5 = t5<<1 | t4>>63
-	t4 = t4<<1 | t3>>63
-	t3 = t3<<1 | t2>>63
-	t2 = t2<<1 | t1>>63
-	t1 <<= 1
+	t1, c = bits.Add64(t1, t1, 0)
+	t2, c = bits.Add64(t2, t2, c)
+	t3, c = bits.Add64(t3, t3, c)
+	t4, c = bits.Add64(t4, t4, c)
+	t5, c = bits.Add64(t5, t5, c)
+	t6, c = bits.Add64(t6, t6, c)
+	t7 := c
 
 	// Add the squares x_i^2 at limb 2i.
 	s0h, t0 := bits.Mul64(x0, x0)
@@ -244,31 +268,25 @@ func (z *fe) sqr(x *fe) {
 	t6, c = bits.Add64(t6, s3l, c)
 	t7 += s3h + c
 
-	z.reduce(t0, t1, t2, t3, t4, t5, t6, t7)
-}
-
-// reduce sets z to the 512-bit value t0..t7 (least significant first) mod
-// p, weakly reduced.
-func (z *fe) reduce(t0, t1, t2, t3, t4, t5, t6, t7 uint64) {
-	// t = lo + hi*2^256 = lo + hi*feR (mod p): hi*feR is below 2^290.
-	h0, l0 := bits.Mul64(t4, feR)
-	h1, l1 := bits.Mul64(t5, feR)
-	h2, l2 := bits.Mul64(t6, feR)
-	h3, l3 := bits.Mul64(t7, feR)
-	r0, c := bits.Add64(t0, l0, 0)
-	r1, c := bits.Add64(t1, l1, c)
-	r2, c := bits.Add64(t2, l2, c)
-	r3, c := bits.Add64(t3, l3, c)
-	r4 := h3 + c
-	r1, c = bits.Add64(r1, h0, 0)
-	r2, c = bits.Add64(r2, h1, c)
-	r3, c = bits.Add64(r3, h2, c)
+	// Reduce: t = lo + hi*2^256 = lo + hi*feR (mod p); hi*feR < 2^290.
+	rh0, rl0 := bits.Mul64(t4, feR)
+	rh1, rl1 := bits.Mul64(t5, feR)
+	rh2, rl2 := bits.Mul64(t6, feR)
+	rh3, rl3 := bits.Mul64(t7, feR)
+	r0, c := bits.Add64(t0, rl0, 0)
+	r1, c := bits.Add64(t1, rl1, c)
+	r2, c := bits.Add64(t2, rl2, c)
+	r3, c := bits.Add64(t3, rl3, c)
+	r4 := rh3 + c
+	r1, c = bits.Add64(r1, rh0, 0)
+	r2, c = bits.Add64(r2, rh1, c)
+	r3, c = bits.Add64(r3, rh2, c)
 	r4 += c // r4 < 2^34
 
 	// Fold r4 the same way: r4*feR < 2^67.
-	h, l := bits.Mul64(r4, feR)
-	r0, c = bits.Add64(r0, l, 0)
-	r1, c = bits.Add64(r1, h, c)
+	rh, rl := bits.Mul64(r4, feR)
+	r0, c = bits.Add64(r0, rl, 0)
+	r1, c = bits.Add64(r1, rh, c)
 	r2, c = bits.Add64(r2, 0, c)
 	r3, c = bits.Add64(r3, 0, c)
 	// After a carry out the value left is below 2^67, so adding feR for

@@ -4,8 +4,9 @@ import "math/bits"
 
 // Modular inversion by Bernstein and Yang's divstep algorithm ("Fast
 // constant-time gcd computation and modular inversion", 2019), in its
-// variable-time form: it stops as soon as g reaches 0 and skips runs of zero
-// bits at once.
+// variable-time form: it stops as soon as g reaches 0, takes runs of zero
+// bits at once, and clears up to 6 bits of g in one step when no swap can
+// come in between.
 //
 // A divstep maps (delta, f, g), f odd, to
 //
@@ -122,15 +123,23 @@ func divsteps62(eta int64, f0, g0 uint64) (int64, trans) {
 			return eta, trans{u, v, q, r}
 		}
 		// g is odd: with delta > 0 swap (f, g) to (g, -f) and negate
-		// delta, then (in both cases) g = g + f, halved by the next pass.
+		// delta.
 		if eta < 0 {
 			eta = -eta
 			f, g = g, -f
 			u, v, q, r = q, r, -u, -v
 		}
-		g += f
-		q += u
-		r += v
+		// Now delta <= 0, and the next k = min(eta+1, i) steps cannot
+		// swap: each adds f to g when g is odd and halves g. Together
+		// they add w*f, w < 2^k the value that makes g+w*f divisible by
+		// 2^k, and the next pass does the k halvings. k is capped at 6,
+		// the precision of the inverse of f below.
+		k := min(int(eta)+1, i, 6)
+		fi := f * (2 - f*f) // f^-1 mod 2^6 (f*f = 1 mod 8 for odd f)
+		w := -g * fi & (1<<k - 1)
+		g += w * f
+		q += int64(w) * u
+		r += int64(w) * v
 	}
 }
 
