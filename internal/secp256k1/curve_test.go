@@ -149,7 +149,7 @@ func TestWNAF(t *testing.T) {
 		case 3:
 			h.mag[0] = 0
 		}
-		w := uint(2 + i%15)
+		w := uint(2 + i%14)
 		var x wnaf
 		x.set(&h, w)
 		sum := new(big.Int)
@@ -316,6 +316,15 @@ func TestEcmult(t *testing.T) {
 			check(u, u, p)
 			check(u, new(big.Int).Neg(u), p)
 			check(randScalarBig(rng), randScalarBig(rng), p)
+		}
+	}
+}
+
+// TestWindows checks the table widths against wnaf.set's limit.
+func TestWindows(t *testing.T) {
+	for _, w := range []int{rWindow, gWindow} {
+		if w < 2 || w > 15 {
+			t.Fatalf("window %d outside wnaf's [2, 15]", w)
 		}
 	}
 }

@@ -6,7 +6,8 @@ import "sync"
 // the 2^(gWindow-2) odd multiples G, 3G, ..., (2^(gWindow-1)-1)G; lambda*G's
 // multiples are the same points with x times beta, computed when used.
 // Wider windows save additions (about 2*128/(w+1) of them per recovery)
-// at the cost of a larger table to build and to keep in cache.
+// at the cost of a larger table to build and to keep in cache. At most 15
+// (wnaf.set).
 const (
 	gWindow    = 12
 	gTableSize = 1 << (gWindow - 2)
