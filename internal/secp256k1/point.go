@@ -19,33 +19,31 @@ type jacobian struct {
 
 // double sets p = 2p.
 //
-// With a = 0 (Cohen, Miyaji and Ono's Jacobian doubling, 2M + 5S):
-// A = X^2, B = Y^2, C = B^2, D = 2((X+B)^2 - A - C) = 4XB, E = 3A,
-// X3 = E^2 - 2D, Y3 = E(D - X3) - 8C, Z3 = 2YZ. No point of the curve has
-// y = 0 (the group has odd order), so only infinity doubles to infinity.
+// With a = 0 (3M + 4S): S = 4*X*Y^2, M = 3*X^2, X3 = M^2 - 2S,
+// Y3 = M(S - X3) - 8*Y^4, Z3 = 2*Y*Z. It spends one multiplication more
+// than the 2M + 5S formulas and saves three of their additions, which
+// measures faster here. No point of the curve has y = 0 (the group has odd
+// order), so only infinity doubles to infinity.
 func (p *jacobian) double() {
 	if p.inf {
 		return
 	}
-	var a, b, c, d, e, t fe
-	a.sqr(&p.x)
-	b.sqr(&p.y)
-	c.sqr(&b)
-	t.add(&p.x, &b)
-	d.sqr(&t)
-	d.sub(&d, &a)
-	d.sub(&d, &c)
-	d.add(&d, &d)
-	e.mulSmall(&a, 3)
+	var xx, yy, s, m, t fe
+	xx.sqr(&p.x)
+	yy.sqr(&p.y)
+	s.mul(&p.x, &yy)
+	s.mulSmall(&s, 4)
+	m.mulSmall(&xx, 3)
 	p.z.mul(&p.z, &p.y)
 	p.z.add(&p.z, &p.z)
-	p.x.sqr(&e)
-	t.add(&d, &d)
+	yy.sqr(&yy)
+	yy.mulSmall(&yy, 8)
+	p.x.sqr(&m)
+	t.add(&s, &s)
 	p.x.sub(&p.x, &t)
-	t.sub(&d, &p.x)
-	p.y.mul(&e, &t)
-	c.mulSmall(&c, 8)
-	p.y.sub(&p.y, &c)
+	t.sub(&s, &p.x)
+	p.y.mul(&m, &t)
+	p.y.sub(&p.y, &yy)
 }
 
 // addAffine sets p = p + (x, y), (x, y) an affine point of p's curve.
