@@ -289,7 +289,9 @@ func onCurveErr(x *big.Int) error {
 // compressed-key codes, so they are not compared) and against the math/big
 // reference.
 func TestRecoverEdgeCases(t *testing.T) {
-	for _, c := range edgeCases(t) {
+	cases := edgeCases(t)
+	t.Logf("%d edge cases", len(cases))
+	for _, c := range cases {
 		got, err := RecoverPubkey(&c.hash, &c.sig, c.recid)
 		if !errors.Is(err, c.want) || (c.want == nil && err != nil) {
 			t.Errorf("%s: error %v, want %v", c.name, err, c.want)
