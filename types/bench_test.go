@@ -24,10 +24,23 @@ func benchTxs(b *testing.B, n int, chainID *uint256.Int) []*types.Transaction {
 	return txs
 }
 
+// BenchmarkSender times Sender with the sender cache cold (cache=miss: a
+// signing hash and a signature recovery per op, what the first call on a
+// transaction costs) and warm (cache=hit).
 func BenchmarkSender(b *testing.B) {
 	chainID := uint256.NewInt(1)
 	for _, tx := range sampleTxs(b, chainID)[:4] {
-		b.Run(fmt.Sprintf("type=%d", tx.Type), func(b *testing.B) {
+		b.Run(fmt.Sprintf("type=%d/cache=miss", tx.Type), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				types.ForgetSender(tx)
+				if _, err := tx.Sender(chainID); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e3, "µs/recovery")
+		})
+		b.Run(fmt.Sprintf("type=%d/cache=hit", tx.Type), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := tx.Sender(chainID); err != nil {
