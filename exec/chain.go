@@ -42,12 +42,9 @@ type Chain struct {
 	// The head state, flat in memory for O(1) reads (see flatState).
 	flat *flatState
 
-	// The state trie at liveRoot (the last imported block's), its upper
-	// levels decoded, for the next block's merkleization: every path goes
-	// through them, so keeping them saves decoding them per block. nil when
-	// a merkleization took it and failed.
-	live     *trie.SecureTrie
-	liveRoot types.Hash
+	// The tries of the last merkleization, kept open with their upper
+	// levels decoded for the next block's (trie.Live).
+	live trie.Live
 
 	// The state cache in front of the flat state (or of the trie, for a
 	// block whose parent the flat state cannot reach), kept warm from block
@@ -167,26 +164,8 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 	if err != nil {
 		return nil, fmt.Errorf("block %d: parent state: %w", h.Number, err)
 	}
-	// The state trie kept from the last block, if this block extends it,
-	// goes to the first merkleization; a later one (the parallel path's
-	// second pass, the sequential verdict) opens the parent's root afresh.
-	// The trie of the last successful one is kept for the next block.
-	live := c.takeLiveTrie(parent.Root)
-	var kept *trie.SecureTrie
 	merkleize := func(ctx context.Context, updates []state.AccountUpdate) (types.Hash, trie.NodeSet, error) {
-		t := live
-		live = nil
-		if t == nil {
-			var err error
-			if t, err = trie.NewSecure(parent.Root, c.store); err != nil {
-				return types.Hash{}, nil, err
-			}
-		}
-		root, nodes, err := trie.UpdateStateOn(ctx, t, c.store, updates)
-		if err == nil {
-			kept = t
-		}
-		return root, nodes, err
+		return c.live.Update(ctx, c.store, parent.Root, updates)
 	}
 	var res *Result
 	if list != nil && c.par != nil && len(block.Transactions) >= c.minPar {
@@ -212,10 +191,6 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 	}
 	c.store.Add(nodes)
 	c.codes.AddUpdates(res.Updates)
-	if kept != nil {
-		kept.Unload(liveTrieDepth)
-		c.live, c.liveRoot = kept, root
-	}
 	hash := h.Hash()
 	if c.cacheFlat {
 		c.flat.apply(hash, res.Updates)
@@ -231,23 +206,6 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 	c.blocks[hash] = &hc
 	c.head = &hc
 	return res, nil
-}
-
-// liveTrieDepth is how many nibble levels of the state trie stay decoded
-// between blocks: at most 16^3 branches (a few megabytes), which covers the
-// shared upper part of every path in a state of millions of accounts.
-const liveTrieDepth = 3
-
-// takeLiveTrie hands out the kept state trie if it is at root; the caller
-// owns it (it is modified in place) and the chain keeps none until a block
-// succeeds.
-func (c *Chain) takeLiveTrie(root types.Hash) *trie.SecureTrie {
-	t := c.live
-	c.live = nil
-	if t == nil || c.liveRoot != root {
-		return nil
-	}
-	return t
 }
 
 // stateCache returns the cache over the state after block parent (whose
