@@ -20,6 +20,8 @@ type BlockState struct {
 	accounts map[types.Address]*blockAccount
 }
 
+var _ Reader = (*BlockState)(nil)
+
 type blockAccount struct {
 	exists bool
 	// wiped: the account was deleted in this block, so the parent's storage

@@ -20,6 +20,8 @@ type Memory struct {
 	codes    map[types.Hash][]byte
 }
 
+var _ Reader = (*Memory)(nil)
+
 type memAccount struct {
 	acct    types.Account
 	storage map[uint256.Int]uint256.Int

@@ -82,6 +82,8 @@ type CodeStore struct {
 	codes map[types.Hash][]byte
 }
 
+var _ CodeReader = (*CodeStore)(nil)
+
 // NewCodeStore returns an empty code store.
 func NewCodeStore() *CodeStore { return &CodeStore{codes: make(map[types.Hash][]byte)} }
 
