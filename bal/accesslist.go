@@ -1,7 +1,6 @@
 package bal
 
 import (
-	"bytes"
 	"cmp"
 	"slices"
 
@@ -379,7 +378,7 @@ func (b *Builder) sortAccounts() {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(x, y int32) int {
-		return bytes.Compare(b.addrs[x][:], b.addrs[y][:])
+		return b.addrs[x].Compare(&b.addrs[y])
 	})
 	rank := make([]int32, n) // rank[old position] = new position
 	sorted := make([]types.Address, n)

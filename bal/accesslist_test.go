@@ -434,7 +434,7 @@ func (rb refBuilder) build() []bal.AccountAccess {
 		}
 		out = append(out, e)
 	}
-	slices.SortFunc(out, func(x, y bal.AccountAccess) int { return bytes.Compare(x.Address[:], y.Address[:]) })
+	slices.SortFunc(out, func(x, y bal.AccountAccess) int { return x.Address.Compare(&y.Address) })
 	return out
 }
 

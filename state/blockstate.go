@@ -155,6 +155,6 @@ func (b *BlockState) Updates() []AccountUpdate {
 		}
 		out = append(out, u)
 	}
-	slices.SortFunc(out, func(x, y AccountUpdate) int { return compareAddr(&x.Address, &y.Address) })
+	slices.SortFunc(out, func(x, y AccountUpdate) int { return x.Address.Compare(&y.Address) })
 	return out
 }

@@ -55,21 +55,9 @@ func (s *StateDB) Finalise() *Changes {
 		}
 		c.Accounts = append(c.Accounts, u)
 	}
-	slices.SortFunc(c.Accounts, func(a, b AccountUpdate) int { return compareAddr(&a.Address, &b.Address) })
+	slices.SortFunc(c.Accounts, func(a, b AccountUpdate) int { return a.Address.Compare(&b.Address) })
 	clear(s.journal)
 	s.journal = s.journal[:0]
 	s.recording = false
 	return c
-}
-
-func compareAddr(a, b *types.Address) int {
-	for i := range a {
-		if a[i] != b[i] {
-			if a[i] < b[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
 }

@@ -101,7 +101,7 @@ func (m *Memory) Addresses() []types.Address {
 	for a := range m.accounts {
 		out = append(out, a)
 	}
-	slices.SortFunc(out, func(a, b types.Address) int { return compareAddr(&a, &b) })
+	slices.SortFunc(out, func(a, b types.Address) int { return a.Compare(&b) })
 	return out
 }
 

@@ -17,7 +17,7 @@ func (s *memState) dump() string {
 	for a := range s.accounts {
 		addrs = append(addrs, a)
 	}
-	slices.SortFunc(addrs, func(x, y types.Address) int { return bytes.Compare(x[:], y[:]) })
+	slices.SortFunc(addrs, func(x, y types.Address) int { return x.Compare(&y) })
 	for _, a := range addrs {
 		acct := s.accounts[a]
 		fmt.Fprintf(&b, "%x n=%d b=%v c=%x sd=%v\n", a, acct.nonce, &acct.balance, acct.code, acct.selfDestructed)

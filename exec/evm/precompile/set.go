@@ -1,7 +1,6 @@
 package precompile
 
 import (
-	"bytes"
 	"encoding/binary"
 	"slices"
 
@@ -122,7 +121,7 @@ func newSet(entries map[types.Address]Contract) *Set {
 		}
 		s.addrs = append(s.addrs, a)
 	}
-	slices.SortFunc(s.addrs, func(x, y types.Address) int { return bytes.Compare(x[:], y[:]) })
+	slices.SortFunc(s.addrs, func(x, y types.Address) int { return x.Compare(&y) })
 	return s
 }
 

@@ -41,7 +41,7 @@ func TestForkSets(t *testing.T) {
 		if tc.set.Len() != len(tc.want) {
 			t.Errorf("%s: Len %d, want %d", tc.name, tc.set.Len(), len(tc.want))
 		}
-		if !slices.IsSortedFunc(got, func(a, b types.Address) int { return bytes.Compare(a[:], b[:]) }) {
+		if !slices.IsSortedFunc(got, func(a, b types.Address) int { return a.Compare(&b) }) {
 			t.Errorf("%s: addresses not sorted", tc.name)
 		}
 		for _, a := range tc.want {
