@@ -87,15 +87,15 @@ func (p *Profile) Simulate(workers, cores int) time.Duration {
 	share := float64(p.Gather) / float64(steps)
 	const idle = -1
 	var (
-		now     float64
-		next    int // next position in order
-		busy    = make([]int, workers)
-		left    = make([]float64, workers)
-		done    = make([]bool, steps)
-		root    = float64(p.Root)
+		now      float64
+		next     int // next position in order
+		busy     = make([]int, workers)
+		left     = make([]float64, workers)
+		done     = make([]bool, steps)
+		root     = float64(p.Root)
 		gathered int     // steps whose share is done
-		gLeft   float64 // remaining work of the share in progress
-		gActive bool
+		gLeft    float64 // remaining work of the share in progress
+		gActive  bool
 	)
 	take := func(w int) {
 		if next < len(order) {
