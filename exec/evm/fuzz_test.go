@@ -99,7 +99,7 @@ func FuzzInterpreter(f *testing.F) {
 		"PUSH0 PUSH0 PUSH1 1 CREATE PUSH20 0xf7e5 SELFDESTRUCT",
 	}
 	for _, s := range seeds {
-		f.Add(MustAssemble(s), []byte{1, 2, 3}, uint32(200_000))
+		f.Add(asm(f, s), []byte{1, 2, 3}, uint32(200_000))
 	}
 	f.Add([]byte{0xfe}, []byte(nil), uint32(30_000))
 	f.Fuzz(func(t *testing.T, code, input []byte, gas uint32) {
