@@ -87,9 +87,6 @@ func (f *Fragment) Reset() {
 	f.last = -1
 }
 
-// Empty reports whether nothing has been recorded since the last Reset.
-func (f *Fragment) Empty() bool { return len(f.accounts) == 0 }
-
 // account returns the position of addr, adding it if needed.
 func (f *Fragment) account(addr types.Address) int32 {
 	if f.accountIdx == nil {
@@ -220,9 +217,6 @@ type bCode struct {
 	index     uint32
 	off, n    int
 }
-
-// NewBuilder returns an empty Builder.
-func NewBuilder() *Builder { return new(Builder) }
 
 // Reset empties b, keeping its memory for the next block.
 func (b *Builder) Reset() {
