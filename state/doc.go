@@ -61,7 +61,7 @@
 //     goroutine reads through the same view is a race: each worker keeps its
 //     own view.
 //   - [Memory]'s reads (Account, Storage, Code, Len, Addresses, StorageOf)
-//     may run concurrently with each other. Its mutations (SetRoot, Apply,
+//     may run concurrently with each other. Its mutations (Apply and
 //     ApplyWithUndo) must exclude every other call; the caller serialises
 //     them. The callback of StorageOf must not mutate the Memory.
 //

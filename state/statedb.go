@@ -308,13 +308,6 @@ func (s *StateDB) SubBalance(addr types.Address, amount *uint256.Int) {
 	o.balance.Sub(&o.balance, amount)
 }
 
-// SetBalance sets the balance of addr.
-func (s *StateDB) SetBalance(addr types.Address, amount *uint256.Int) {
-	o := s.liveOrNew(addr)
-	s.record(entry{kind: entryBalance, obj: o, prev: o.balance})
-	o.balance = *amount
-}
-
 // GetNonce returns the nonce of addr (zero if absent).
 func (s *StateDB) GetNonce(addr types.Address) uint64 {
 	if o := s.live(addr); o != nil {
