@@ -98,14 +98,6 @@ func (c *CodeStore) Code(codeHash types.Hash) ([]byte, error) {
 	return code, nil
 }
 
-// Put stores code under its hash; the store keeps the slice, which must not
-// be modified afterwards.
-func (c *CodeStore) Put(codeHash types.Hash, code []byte) {
-	c.mu.Lock()
-	c.codes[codeHash] = code
-	c.mu.Unlock()
-}
-
 // AddUpdates stores the code of every updated account.
 func (c *CodeStore) AddUpdates(updates []state.AccountUpdate) {
 	c.mu.Lock()

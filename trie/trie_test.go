@@ -556,7 +556,7 @@ func TestVerifiedStoreSkipsRehash(t *testing.T) {
 	wrong := types.Hash{0xab}
 	mem := trie.NewMemStore()
 	mem.Add(set)
-	mem.Put(wrong, set[root])
+	mem.Add(trie.NodeSet{wrong: set[root]})
 	if _, err := trie.New(wrong, mem); err != nil {
 		t.Fatalf("a verified store is re-hashed: %v", err)
 	}
