@@ -34,16 +34,6 @@ func BytesToAddress(b []byte) (a Address) {
 	return a
 }
 
-// BytesToHash returns b as a Hash, keeping its last 32 bytes (or left-padding
-// with zeros when b is shorter).
-func BytesToHash(b []byte) (h Hash) {
-	if len(b) > HashLength {
-		b = b[len(b)-HashLength:]
-	}
-	copy(h[HashLength-len(b):], b)
-	return h
-}
-
 // Hex returns the 0x-prefixed lower-case hex form of a.
 func (a Address) Hex() string { return "0x" + hex.EncodeToString(a[:]) }
 

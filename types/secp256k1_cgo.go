@@ -31,11 +31,6 @@ import (
 	"unsafe"
 )
 
-// Secp256k1Backend names the implementation of public key recovery:
-// libsecp256k1 (the C library go-ethereum uses) through cgo, selected by the
-// libsecp256k1 build tag.
-const Secp256k1Backend = "libsecp256k1"
-
 // secpContext is created once and only read afterwards: libsecp256k1
 // contexts are safe for concurrent use by functions that take them as const.
 var secpContext = C.secp256k1_context_create(C.SECP256K1_CONTEXT_NONE)

@@ -7,11 +7,6 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 )
 
-// Secp256k1Backend names the implementation of public key recovery: the
-// pure-Go decred library by default, libsecp256k1 through cgo when built with
-// the libsecp256k1 tag (about 3.5 times faster).
-const Secp256k1Backend = "decred"
-
 // recoverPubkey recovers the public key (X || Y) that signed hash with the
 // signature r || s and recovery id v (0 or 1), already range-checked.
 func recoverPubkey(pub *[64]byte, rs *[64]byte, v byte, hash *Hash) error {
