@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
+	"github.com/balexec/balexec/internal/hexjson"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -141,6 +141,28 @@ func (l *BlockAccessList) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// The quantities of the fixtures' JSON are hexjson.Lenient without the
+// upper-case prefix ("0x" only, as execution-spec-tests writes it): 0x-hex
+// with leading zeros (a 32-byte slot written in full), decimal, or JSON
+// integers. A 256-bit value may also be a bare "0x" (zero); a 64-bit one
+// may not, and neither may be null.
+const (
+	u64Mode  = hexjson.Lenient &^ hexjson.UpperPrefix
+	u256Mode = u64Mode | hexjson.PrefixZero
+)
+
+// quantityErr maps a quantity reader's result to ErrMalformed; null is an
+// error too.
+func quantityErr(ok bool, err error) error {
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w: json: quantity: %w", ErrMalformed, err)
+	case !ok:
+		return fmt.Errorf("%w: json: null quantity", ErrMalformed)
+	}
+	return nil
+}
+
 type jsonU64 uint64
 
 func (x jsonU64) MarshalJSON() ([]byte, error) {
@@ -148,18 +170,9 @@ func (x jsonU64) MarshalJSON() ([]byte, error) {
 }
 
 func (x *jsonU64) UnmarshalJSON(b []byte) error {
-	s, err := quantity(b)
-	if err != nil {
+	v, ok, err := hexjson.Uint64(b, u64Mode)
+	if err := quantityErr(ok, err); err != nil {
 		return err
-	}
-	var v uint64
-	if h, ok := strings.CutPrefix(s, "0x"); ok {
-		v, err = strconv.ParseUint(h, 16, 64)
-	} else {
-		v, err = strconv.ParseUint(s, 10, 64)
-	}
-	if err != nil {
-		return fmt.Errorf("%w: json: quantity %q: %v", ErrMalformed, s, err)
 	}
 	*x = jsonU64(v)
 	return nil
@@ -173,23 +186,9 @@ func (x jsonU256) MarshalJSON() ([]byte, error) {
 }
 
 func (x *jsonU256) UnmarshalJSON(b []byte) error {
-	s, err := quantity(b)
-	if err != nil {
+	v, ok, err := hexjson.Uint256(b, u256Mode)
+	if err := quantityErr(ok, err); err != nil {
 		return err
-	}
-	var v uint256.Int
-	if strings.HasPrefix(s, "0x") {
-		// Accept leading zeros (a 32-byte slot written in full).
-		h := strings.TrimLeft(s[2:], "0")
-		if h == "" {
-			h = "0"
-		}
-		err = v.SetFromHex("0x" + h)
-	} else {
-		err = v.SetFromDecimal(s)
-	}
-	if err != nil {
-		return fmt.Errorf("%w: json: quantity %q: %v", ErrMalformed, s, err)
 	}
 	*x = jsonU256(v)
 	return nil
@@ -212,20 +211,4 @@ func (x *jsonBytes) UnmarshalJSON(b []byte) error {
 	}
 	*x = d
 	return nil
-}
-
-// quantity returns a JSON string or number as text.
-func quantity(b []byte) (string, error) {
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return "", fmt.Errorf("%w: json: %v", ErrMalformed, err)
-		}
-		return s, nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return "", fmt.Errorf("%w: json: %v", ErrMalformed, err)
-	}
-	return n.String(), nil
 }

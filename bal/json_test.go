@@ -67,3 +67,51 @@ func TestJSONForm(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONQuantities pins the spellings the fixture JSON accepts for a
+// 64-bit quantity (a nonce) and a 256-bit one (a storage read).
+func TestJSONQuantities(t *testing.T) {
+	const addr = `"address":"0x00000000000000000000000000000000000000aa"`
+	read := func(nonce, slot string) (uint64, uint64, error) {
+		in := `[{` + addr + `,"nonceChanges":[{"blockAccessIndex":"0x1","postNonce":` + nonce + `}],"storageReads":[` + slot + `]}]`
+		var l bal.BlockAccessList
+		if err := json.Unmarshal([]byte(in), &l); err != nil {
+			return 0, 0, err
+		}
+		a := l.Accounts[0]
+		return a.NonceChanges[0].Nonce, a.StorageReads[0].Uint64(), nil
+	}
+	for _, tc := range []struct {
+		in          string
+		u64, u256   uint64
+		ok64, ok256 bool
+	}{
+		{`"0x10"`, 16, 16, true, true},
+		{`"0x0010"`, 16, 16, true, true}, // leading zeros
+		{`"0xAb"`, 171, 171, true, true},
+		{`"16"`, 16, 16, true, true}, // decimal
+		{`"016"`, 16, 16, true, true},
+		{`16`, 16, 16, true, true},  // JSON integer
+		{`"0x"`, 0, 0, false, true}, // zero at 256 bits only
+		{`"0X10"`, 0, 0, false, false},
+		{`""`, 0, 0, false, false},
+		{`null`, 0, 0, false, false},
+		{`"+16"`, 0, 0, false, false},
+		{`"-1"`, 0, 0, false, false},
+		{`1e3`, 0, 0, false, false},
+		{`"0x10000000000000000"`, 0, 0, false, true}, // 2^64: too big for a nonce only
+		{`"18446744073709551615"`, 1<<64 - 1, 1<<64 - 1, true, true},
+	} {
+		n, _, err := read(tc.in, `"0x1"`)
+		if (err == nil) != tc.ok64 || (err == nil && n != tc.u64) {
+			t.Errorf("nonce %s: %d %v, want %d (ok %v)", tc.in, n, err, tc.u64, tc.ok64)
+		}
+		if err != nil && !errors.Is(err, bal.ErrMalformed) {
+			t.Errorf("nonce %s: %v without ErrMalformed", tc.in, err)
+		}
+		_, s, err := read(`"0x1"`, tc.in)
+		if (err == nil) != tc.ok256 || (err == nil && tc.in != `"0x10000000000000000"` && s != tc.u256) {
+			t.Errorf("slot %s: %d %v, want %d (ok %v)", tc.in, s, err, tc.u256, tc.ok256)
+		}
+	}
+}

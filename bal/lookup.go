@@ -135,6 +135,9 @@ func (lk *Lookup) countAt(k uint32) {
 	lk.perIndex[k]++
 }
 
+// Len returns the number of accounts in the list.
+func (lk *Lookup) Len() int { return len(lk.list.Accounts) }
+
 // All iterates over the accounts in address order with their positions,
 // aliasing the list.
 func (lk *Lookup) All() iter.Seq2[int, *AccountAccess] {

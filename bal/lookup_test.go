@@ -86,6 +86,9 @@ func checkLookup(t *testing.T, l *bal.BlockAccessList, maxK uint32) {
 	t.Helper()
 	lk := bal.NewLookup(l)
 	ref := naive{l}
+	if lk.Len() != len(l.Accounts) {
+		t.Fatalf("Len %d, want %d", lk.Len(), len(l.Accounts))
+	}
 	addrs := []types.Address{{}, {0xff, 0xff}}
 	seen := 0
 	for i, a := range lk.All() {

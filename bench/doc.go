@@ -42,7 +42,7 @@
 // each), holders (funded accounts with no key), the coinbase and the
 // contracts the workload calls with their storage (balances, allowances,
 // reserves, minted ids); no account in it is empty. Its configuration is
-// go-ethereum v1.17.10's "Amsterdam" test network (exec.ConfigForNetwork):
+// go-ethereum v1.17.10's "Amsterdam" test network (chainspec.ConfigForNetwork):
 // chain id 1, every fork from genesis. Each block has sixteen withdrawals
 // to holders; the transactions are EIP-1559 ones paying a tip of one to two
 // gwei.

@@ -3,6 +3,7 @@ package bench
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/balexec/balexec/chainspec"
 	"math/rand/v2"
 
 	"github.com/balexec/balexec/exec"
@@ -77,7 +78,7 @@ type generator struct {
 
 	genesisJSON []byte
 	chain       *exec.Chain
-	cfg         *exec.Config
+	cfg         *chainspec.Config
 	proc        *exec.Processor
 	hashes      []types.Hash // hashes[n]: block n's hash
 

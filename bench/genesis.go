@@ -4,15 +4,15 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/balexec/balexec/chainspec"
 
-	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
 
 // chainConfigJSON is the chain configuration of every workload, in
 // go-ethereum's genesis "config" form: go-ethereum v1.17.10's "Amsterdam"
-// test network (tests.Forks, and balexec's exec.ConfigForNetwork): chain id
+// test network (tests.Forks, and balexec's chainspec.ConfigForNetwork): chain id
 // 1, every fork from genesis, the standard blob schedules, the mainnet
 // deposit contract.
 const chainConfigJSON = `{
@@ -54,17 +54,17 @@ var systemContracts = []struct {
 
 // genesisBuilder collects a genesis allocation.
 type genesisBuilder struct {
-	alloc state.Alloc
+	alloc chainspec.Alloc
 }
 
 func newGenesisBuilder() (*genesisBuilder, error) {
-	g := &genesisBuilder{alloc: state.Alloc{}}
+	g := &genesisBuilder{alloc: chainspec.Alloc{}}
 	for _, sc := range systemContracts {
 		code, err := types.DecodeHex(sc.code)
 		if err != nil {
 			return nil, fmt.Errorf("%w: system contract %s: %w", ErrGenerate, sc.addr, err)
 		}
-		g.alloc[sc.addr] = state.GenesisAccount{Nonce: 1, Code: code}
+		g.alloc[sc.addr] = chainspec.GenesisAccount{Nonce: 1, Code: code}
 	}
 	return g, nil
 }

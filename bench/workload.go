@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"github.com/balexec/balexec/chainspec"
 
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/types"
@@ -70,7 +71,7 @@ type Workload struct {
 	Name   string
 	Params Params // with the defaults applied
 	// GenesisJSON is the genesis file, in go-ethereum's form: balexec's
-	// exec.ParseGenesis and go-ethereum's core.Genesis read it.
+	// chainspec.ParseGenesis and go-ethereum's core.Genesis read it.
 	GenesisJSON []byte
 	Blocks      []Block
 
@@ -132,8 +133,8 @@ func (w *Workload) NewChain() (*exec.Chain, error) {
 
 // newChain parses a genesis file and returns the chain at its genesis and
 // its configuration. It is the one place the package reads a genesis.
-func newChain(genesisJSON []byte) (*exec.Chain, *exec.Config, error) {
-	gen, err := exec.ParseGenesis(genesisJSON)
+func newChain(genesisJSON []byte) (*exec.Chain, *chainspec.Config, error) {
+	gen, err := chainspec.ParseGenesis(genesisJSON)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: genesis: %w", ErrGenerate, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"github.com/balexec/balexec/chainspec"
 	"reflect"
 	"syscall"
 	"testing"
@@ -118,7 +119,7 @@ func TestWorkloads(t *testing.T) {
 	}
 }
 
-func mustConfig(t testing.TB) *exec.Config {
+func mustConfig(t testing.TB) *chainspec.Config {
 	t.Helper()
 	_, cfg, err := newChain(mustGenesis(t))
 	if err != nil {
@@ -248,7 +249,7 @@ func TestParamsErrors(t *testing.T) {
 // TestChainConfig: the workloads' configuration is balexec's "Amsterdam"
 // test network, go-ethereum's tests.Forks["Amsterdam"].
 func TestChainConfig(t *testing.T) {
-	want, err := exec.ConfigForNetwork("Amsterdam")
+	want, err := chainspec.ConfigForNetwork("Amsterdam")
 	if err != nil {
 		t.Fatal(err)
 	}

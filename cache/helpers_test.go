@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
@@ -148,10 +149,10 @@ func u256(v uint64) uint256.Int { return *uint256.NewInt(v) }
 // testState returns an in-memory state of n accounts: account i has nonce i,
 // balance 1000+i, slots 0..i-1 with value 100*i+slot+1, and code {0x60, i}
 // when i is odd.
-func testState(n int) (*state.Memory, state.Alloc) {
-	alloc := make(state.Alloc, n)
+func testState(n int) (*state.Memory, chainspec.Alloc) {
+	alloc := make(chainspec.Alloc, n)
 	for i := range n {
-		g := state.GenesisAccount{Nonce: uint64(i), Balance: u256(1000 + uint64(i))}
+		g := chainspec.GenesisAccount{Nonce: uint64(i), Balance: u256(1000 + uint64(i))}
 		if i%2 == 1 {
 			g.Code = []byte{0x60, byte(i)}
 		}
@@ -163,7 +164,7 @@ func testState(n int) (*state.Memory, state.Alloc) {
 		}
 		alloc[addrN(i)] = g
 	}
-	return state.NewMemoryFromAlloc(alloc), alloc
+	return alloc.Memory(), alloc
 }
 
 // waitFor polls cond until it holds or a generous deadline passes.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/cache"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/internal/testdata"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
@@ -103,7 +104,7 @@ func readHive(payloadsPath, dumpPath string) (*hive, error) {
 		return nil, err
 	}
 	defer f.Close()
-	d, err := state.ReadDump(f)
+	d, err := chainspec.ReadDump(f)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
@@ -157,13 +158,13 @@ func (s *source) u256() uint256.Int {
 	return u256(uint64(s.byte()) + 1)
 }
 
-func genAlloc(src *source) state.Alloc {
-	alloc := make(state.Alloc)
+func genAlloc(src *source) chainspec.Alloc {
+	alloc := make(chainspec.Alloc)
 	for i := range worldAddrs + 1 {
 		if src.intn(4) == 0 {
 			continue
 		}
-		g := state.GenesisAccount{Nonce: uint64(src.byte()), Balance: src.u256()}
+		g := chainspec.GenesisAccount{Nonce: uint64(src.byte()), Balance: src.u256()}
 		if c := src.intn(len(worldCodes) + 1); c < len(worldCodes) {
 			g.Code = worldCodes[c]
 		}
@@ -315,8 +316,8 @@ func doOp(r state.Reader, o *op) result {
 // eraBacking returns the reader of the state after the first k update
 // batches: a fresh Memory per era, so that no reader is mutated while in
 // use.
-func eraBacking(alloc state.Alloc, batches [][]state.AccountUpdate) (*state.Memory, state.Reader) {
-	mem := state.NewMemoryFromAlloc(alloc)
+func eraBacking(alloc chainspec.Alloc, batches [][]state.AccountUpdate) (*state.Memory, state.Reader) {
+	mem := alloc.Memory()
 	for _, b := range batches {
 		mem.Apply(b)
 	}

@@ -6,9 +6,10 @@ import (
 	"testing"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
+	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/testdata"
-	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -21,7 +22,7 @@ func hiveChain(t testing.TB, stop uint64) (*exec.Chain, []types.NewPayloadReques
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := exec.ReadGenesis(f)
+	g, err := chainspec.ReadGenesis(f)
 	f.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +58,7 @@ func importPayloads(t testing.TB, chain *exec.Chain, reqs []types.NewPayloadRequ
 		if n == 0 || n >= stop {
 			continue
 		}
-		b, err := r.Block(trie.OrderedRoot)
+		b, err := engine.Block(r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +93,7 @@ func TestLyingAccessListRejected(t *testing.T) {
 			req = &reqs[i]
 		}
 	}
-	real, err := req.Block(trie.OrderedRoot)
+	real, err := engine.Block(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/testdata"
 	"github.com/balexec/balexec/state"
@@ -44,11 +45,11 @@ func balPreState(t *testing.T) *state.Memory {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	g, err := exec.ReadGenesis(f)
+	g, err := chainspec.ReadGenesis(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	alloc := state.Alloc{}
+	alloc := chainspec.Alloc{}
 	for _, a := range []types.Address{exec.BeaconRootsAddress, exec.HistoryStorageAddress, exec.WithdrawalQueueAddress,
 		exec.ConsolidationQueueAddress, exec.BuilderDepositAddress, exec.BuilderExitAddress} {
 		acct, ok := g.Alloc[a]
@@ -60,8 +61,8 @@ func balPreState(t *testing.T) *state.Memory {
 	}
 	var eth uint256.Int
 	eth.SetUint64(1e18)
-	alloc[balSender] = state.GenesisAccount{Balance: eth}
-	return state.NewMemoryFromAlloc(alloc)
+	alloc[balSender] = chainspec.GenesisAccount{Balance: eth}
+	return alloc.Memory()
 }
 
 // signedTransfer returns an EIP-1559 transfer from the test sender.
@@ -93,7 +94,7 @@ func amsterdamBlock(txs []*types.Transaction, withdrawals []types.Withdrawal) *t
 
 func buildBAL(t *testing.T, block *types.Block) *bal.BlockAccessList {
 	t.Helper()
-	cfg, err := exec.ConfigForNetwork("Amsterdam")
+	cfg, err := chainspec.ConfigForNetwork("Amsterdam")
 	if err != nil {
 		t.Fatal(err)
 	}

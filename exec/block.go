@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec/evm"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
@@ -103,7 +104,7 @@ type Timings struct {
 // blockEnv is what every step of one block shares, read-only: the rules,
 // the EVM's block context, the request queues of the fork.
 type blockEnv struct {
-	cfg       *Config
+	cfg       *chainspec.Config
 	block     *types.Block
 	rules     evm.Rules
 	ctx       evm.BlockContext
@@ -116,7 +117,7 @@ type blockEnv struct {
 }
 
 // newBlockEnv checks the fork and builds the block context.
-func newBlockEnv(cfg *Config, block *types.Block, getHash func(uint64) types.Hash) (*blockEnv, error) {
+func newBlockEnv(cfg *chainspec.Config, block *types.Block, getHash func(uint64) types.Hash) (*blockEnv, error) {
 	h := &block.Header
 	rules, err := cfg.Rules(h.Number, h.Time)
 	if err != nil {
@@ -143,7 +144,7 @@ func newBlockEnv(cfg *Config, block *types.Block, getHash func(uint64) types.Has
 	}
 	if rules.IsPrague {
 		env.queues = requestQueues[:2]
-		if cfg.EIPs(h.Time).Has(EIP8282) {
+		if cfg.EIPs(h.Time).Has(chainspec.EIP8282) {
 			env.queues = requestQueues[:]
 		}
 	}

@@ -3,6 +3,7 @@ package exec_test
 import (
 	"bytes"
 	"errors"
+	"github.com/balexec/balexec/chainspec"
 	"os"
 	"strings"
 	"testing"
@@ -10,7 +11,6 @@ import (
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/exec/evm"
 	"github.com/balexec/balexec/internal/testdata"
-	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
@@ -42,14 +42,14 @@ func buildChains(t *testing.T, n int) []*exec.Chain {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := exec.ReadGenesis(f)
+	g, err := chainspec.ReadGenesis(f)
 	f.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var eth uint256.Int
 	eth.Mul(uint256.NewInt(1e18), uint256.NewInt(1000))
-	g.Alloc[buildSender()] = state.GenesisAccount{Balance: eth}
+	g.Alloc[buildSender()] = chainspec.GenesisAccount{Balance: eth}
 	h, err := g.Header()
 	if err != nil {
 		t.Fatal(err)

@@ -3,15 +3,14 @@ package exec
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/cache"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
-	"github.com/holiman/uint256"
 )
 
 // historyLen is how many ancestors BLOCKHASH can see.
@@ -31,7 +30,7 @@ const historyLen = 256
 //
 // A Chain belongs to one goroutine.
 type Chain struct {
-	cfg    *Config
+	cfg    *chainspec.Config
 	proc   *Processor
 	par    *ParallelProcessor // nil: every block runs sequentially
 	minPar int                // fewest transactions for the parallel path
@@ -42,6 +41,13 @@ type Chain struct {
 
 	// The head state, flat in memory for O(1) reads (see flatState).
 	flat *flatState
+
+	// The state trie at liveRoot (the last imported block's), its upper
+	// levels decoded, for the next block's merkleization: every path goes
+	// through them, so keeping them saves decoding them per block. nil when
+	// a merkleization took it and failed.
+	live     *trie.SecureTrie
+	liveRoot types.Hash
 
 	// The state cache in front of the flat state (or of the trie, for a
 	// block whose parent the flat state cannot reach), kept warm from block
@@ -71,7 +77,7 @@ func (c *Chain) ParallelStats() ParallelStats {
 
 // NewChain returns a chain holding the genesis block with header genesis and
 // state alloc. The allocation's root must be the header's state root.
-func NewChain(cfg *Config, genesis *types.Header, alloc state.Alloc) (*Chain, error) {
+func NewChain(cfg *chainspec.Config, genesis *types.Header, alloc chainspec.Alloc) (*Chain, error) {
 	c := &Chain{
 		cfg:    cfg,
 		proc:   NewProcessor(cfg, nil),
@@ -79,7 +85,7 @@ func NewChain(cfg *Config, genesis *types.Header, alloc state.Alloc) (*Chain, er
 		codes:  trie.NewCodeStore(),
 		blocks: make(map[types.Hash]*types.Header),
 	}
-	updates := allocUpdates(alloc)
+	updates := alloc.Updates()
 	root, nodes, err := trie.UpdateState(types.EmptyRootHash, c.store, updates)
 	if err != nil {
 		return nil, err
@@ -92,33 +98,14 @@ func NewChain(cfg *Config, genesis *types.Header, alloc state.Alloc) (*Chain, er
 	h := *genesis
 	c.blocks[h.Hash()] = &h
 	c.head = &h
-	c.flat = newFlatState(state.NewMemoryFromAlloc(alloc), h.Hash())
+	mem := state.NewMemory()
+	mem.Apply(updates)
+	c.flat = newFlatState(mem, h.Hash())
 	return c, nil
 }
 
-// allocUpdates turns a genesis allocation into account updates, sorted by
-// address.
-func allocUpdates(alloc state.Alloc) []state.AccountUpdate {
-	mem := state.NewMemoryFromAlloc(alloc)
-	addrs := mem.Addresses()
-	out := make([]state.AccountUpdate, 0, len(addrs))
-	for _, addr := range addrs {
-		g := alloc[addr]
-		u := state.AccountUpdate{Address: addr, Nonce: g.Nonce, Balance: g.Balance, CodeHash: g.CodeHash()}
-		if len(g.Code) > 0 {
-			u.Code = g.Code
-		}
-		mem.StorageOf(addr, func(k, v uint256.Int) {
-			u.Storage = append(u.Storage, state.SlotUpdate{Key: k, Value: v})
-		})
-		slices.SortFunc(u.Storage, func(a, b state.SlotUpdate) int { return a.Key.Cmp(&b.Key) })
-		out = append(out, u)
-	}
-	return out
-}
-
 // Config returns the chain's configuration.
-func (c *Chain) Config() *Config { return c.cfg }
+func (c *Chain) Config() *chainspec.Config { return c.cfg }
 
 // Head returns the header of the current head block.
 func (c *Chain) Head() *types.Header { return c.head }
@@ -180,8 +167,26 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 	if err != nil {
 		return nil, fmt.Errorf("block %d: parent state: %w", h.Number, err)
 	}
+	// The state trie kept from the last block, if this block extends it,
+	// goes to the first merkleization; a later one (the parallel path's
+	// second pass, the sequential verdict) opens the parent's root afresh.
+	// The trie of the last successful one is kept for the next block.
+	live := c.takeLiveTrie(parent.Root)
+	var kept *trie.SecureTrie
 	merkleize := func(ctx context.Context, updates []state.AccountUpdate) (types.Hash, trie.NodeSet, error) {
-		return trie.UpdateStateContext(ctx, parent.Root, c.store, updates)
+		t := live
+		live = nil
+		if t == nil {
+			var err error
+			if t, err = trie.NewSecure(parent.Root, c.store); err != nil {
+				return types.Hash{}, nil, err
+			}
+		}
+		root, nodes, err := trie.UpdateStateOn(ctx, t, c.store, updates)
+		if err == nil {
+			kept = t
+		}
+		return root, nodes, err
 	}
 	var res *Result
 	if list != nil && c.par != nil && len(block.Transactions) >= c.minPar {
@@ -207,6 +212,10 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 	}
 	c.store.Add(nodes)
 	c.codes.AddUpdates(res.Updates)
+	if kept != nil {
+		kept.Unload(liveTrieDepth)
+		c.live, c.liveRoot = kept, root
+	}
 	hash := h.Hash()
 	if c.cacheFlat {
 		c.flat.apply(hash, res.Updates)
@@ -222,6 +231,23 @@ func (c *Chain) InsertWithAccessList(block *types.Block, raw []byte) (*Result, e
 	c.blocks[hash] = &hc
 	c.head = &hc
 	return res, nil
+}
+
+// liveTrieDepth is how many nibble levels of the state trie stay decoded
+// between blocks: at most 16^3 branches (a few megabytes), which covers the
+// shared upper part of every path in a state of millions of accounts.
+const liveTrieDepth = 3
+
+// takeLiveTrie hands out the kept state trie if it is at root; the caller
+// owns it (it is modified in place) and the chain keeps none until a block
+// succeeds.
+func (c *Chain) takeLiveTrie(root types.Hash) *trie.SecureTrie {
+	t := c.live
+	c.live = nil
+	if t == nil || c.liveRoot != root {
+		return nil
+	}
+	return t
 }
 
 // stateCache returns the cache over the state after block parent (whose
@@ -277,7 +303,7 @@ func (c *Chain) hashGetter(parent *types.Header) func(uint64) types.Hash {
 // the header's block access list hash (ErrBALHashMismatch). A list that
 // passes is the one the header commits to; executing the block then decides
 // whether it is true.
-func CheckAccessList(cfg *Config, h *types.Header, txCount int, raw []byte) (*bal.BlockAccessList, error) {
+func CheckAccessList(cfg *chainspec.Config, h *types.Header, txCount int, raw []byte) (*bal.BlockAccessList, error) {
 	if !cfg.IsAmsterdam(h.Time) {
 		return nil, ErrBALBeforeAmsterdam
 	}

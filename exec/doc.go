@@ -1,40 +1,27 @@
-// Package exec turns transaction execution into block execution: the chain
-// configuration and its per-EIP rules, the genesis block, header and body
-// validation, protocol functions shared by the block processor and the test
-// runners (the EIP-1559 base fee, the EIP-4844 blob base fee and excess blob
-// gas), the sequential and parallel block processors, system calls,
-// withdrawals and requests.
+// Package exec turns transaction execution (exec/evm) into block
+// execution: it runs a block's steps in go-ethereum's order, checks the
+// block against its header, and imports chains of blocks. What applies to a
+// block (forks, blob schedule, EIPs, EVM rules) comes from a
+// chainspec.Config.
 //
-// # Chain configuration
+// # Processors
 //
-// [Config] says when each fork activates: the pre-merge forks by block
-// number (kept so that real genesis files load; balexec does not run their
-// rules), Shanghai and later by timestamp (Shanghai, Cancun, Prague, Osaka,
-// BPO1..BPO5, Amsterdam). [Config.Fork] names the latest active fork and
-// [Config.Rules] gives the EVM rules of a block, or [ErrForkNotSupported]
-// before Shanghai. A rule set is a set of EIPs: [Config.EIPs] returns the
-// [EIPSet] active at a time, the union of the active forks' EIPs and
-// Config.ExtraEIPs, so a devnet mix ("Osaka plus EIP-7928") needs no fork of
-// its own; code that depends on one EIP asks that set.
+// A block runs as steps: index 0 is the pre-execution system calls (the
+// EIP-4788 beacon root and EIP-2935 parent hash contracts), transaction i
+// is index i+1, and index n+1 is the withdrawals followed by the request
+// system calls (EIP-7002 and EIP-7251 from Prague, EIP-8282's builder
+// queues from Amsterdam) and the EIP-6110 deposit logs, which make the
+// block's EIP-7685 requests.
 //
-// The blob schedule holds entries for Cancun, Prague and the BPO forks
-// only. [Config.BlobConfig] walks down from the latest active fork to the
-// latest one with an entry, as go-ethereum does: Osaka uses Prague's,
-// Amsterdam the latest BPO's, a BPO fork without an entry the one before.
-//
-// Configurations come from a go-ethereum genesis "config" object
-// ([ParseConfig]), a hive forkenv.json ([ParseForkEnv]; both hive files of a
-// chain give equal configurations) or the network names of the ethereum/tests
-// and execution-spec-tests fixtures ([ConfigForNetwork]). All are checked by
-// [Config.Validate]: forks in go-ethereum's order, each named fork with its
-// predecessor, a blob schedule for Cancun, known extra EIPs.
-//
-// # Genesis
-//
-// [Genesis] is a go-ethereum genesis file ([ParseGenesis]). [Genesis.Header]
-// builds the genesis header exactly as go-ethereum's ToBlock does, so its
-// hash is the chain's genesis hash; [Genesis.State] is the allocation in
-// memory.
+// The sequential [Processor] runs the steps one after another on one block
+// state and, from Amsterdam, builds the block access list from what they
+// record. The [ParallelProcessor] runs an Amsterdam block's steps at once
+// on a pool of goroutines, each on the view of the block's access list at
+// its index, checks each step against the list, and publishes the results
+// in block order; any failure is speculative and the sequential processor's
+// verdict is returned instead, so both give the same [Result] or the same
+// error for every block. Senders are recovered once per transaction, ahead
+// of the steps that need them.
 //
 // # Validation
 //
@@ -44,13 +31,24 @@
 // [CalcExcessBlobGas] with the BPO schedules and EIP-7918's reserve price,
 // and which optional fields each fork requires). [ValidateBody] checks the
 // body against the header (EIP-7934 size cap, no uncles, transactions and
-// withdrawals roots, blob count). Each failure is its own sentinel in
-// errors.go, wrapped with the values that disagree; the same input always
-// gives the same error, the first failing check in the documented order.
+// withdrawals roots, blob count), and [Validate] the header against the
+// result of execution (gas used, bloom, receipts root, requests hash, block
+// access list hash, state root). Each failure is its own sentinel in errors.go, wrapped with the
+// values that disagree; the same input always gives the same error, the
+// first failing check in the documented order.
+//
+// # The chain
+//
+// [Chain] imports blocks in memory on top of a genesis state: it validates
+// each block, executes it (in parallel when it comes with its access list
+// and [Chain.EnableParallel] is on), checks the result and the new state
+// root, and keeps every imported state so a block may extend any of them.
 //
 // # Concurrency
 //
-// Config, Genesis and the validation functions hold no mutable state: a
-// Config or Genesis may be shared read-only between goroutines once built,
-// and the validation and calculation functions are safe for concurrent use.
+// A Processor, a ParallelProcessor and a Chain each belong to one goroutine
+// and are reused from block to block; the ParallelProcessor runs its own
+// worker goroutines and joins all of them before Process returns, on every
+// path. The validation and calculation functions hold no state and are safe
+// for concurrent use; a chainspec.Config they are given is only read.
 package exec

@@ -2,23 +2,6 @@ package exec
 
 import "errors"
 
-// Errors of the chain configuration (config.go) and the genesis (genesis.go).
-var (
-	// ErrForkNotSupported: the rules asked for are those of a fork before
-	// Shanghai (or of a network whose blocks run them). balexec executes
-	// post-Shanghai blocks only.
-	ErrForkNotSupported = errors.New("exec: fork not supported (balexec runs Shanghai and later)")
-	// ErrInvalidConfig: a chain configuration is malformed or inconsistent
-	// (forks out of order, a blob schedule missing or invalid, an unknown
-	// EIP, a bad number or address in its JSON).
-	ErrInvalidConfig = errors.New("exec: invalid chain configuration")
-	// ErrUnknownNetwork: ConfigForNetwork does not know the network name.
-	ErrUnknownNetwork = errors.New("exec: unknown network name")
-	// ErrInvalidGenesis: a genesis file is malformed or lacks a required
-	// field, or a genesis cannot produce its header.
-	ErrInvalidGenesis = errors.New("exec: invalid genesis")
-)
-
 // Errors of header validation (header.go). Each check has its own sentinel;
 // the wrapping message gives the header's value and the expected one.
 var (
@@ -111,14 +94,13 @@ var (
 	// ErrState: the state reader failed during execution.
 	ErrState = errors.New("exec: state read failed")
 	// ErrGasUsedMismatch, ErrBloomMismatch, ErrReceiptsRootMismatch,
-	// ErrRequestsHashMismatch, ErrStateRootMismatch and
-	// ErrBlobGasUsedMismatch: the block's header disagrees with execution.
+	// ErrRequestsHashMismatch and ErrStateRootMismatch: the block's header
+	// disagrees with execution.
 	ErrGasUsedMismatch      = errors.New("exec: gas used mismatch")
 	ErrBloomMismatch        = errors.New("exec: logs bloom mismatch")
 	ErrReceiptsRootMismatch = errors.New("exec: receipts root mismatch")
 	ErrRequestsHashMismatch = errors.New("exec: requests hash mismatch")
 	ErrStateRootMismatch    = errors.New("exec: state root mismatch")
-	ErrBlobGasUsedMismatch  = errors.New("exec: blob gas used mismatch")
 	// ErrBALHashMismatch: the block access list built by execution does not
 	// hash to the header's block access list hash (wrapped with both).
 	ErrBALHashMismatch = errors.New("exec: block access list hash mismatch")

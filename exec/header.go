@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
@@ -38,7 +39,8 @@ const (
 // verifyHeader with eip1559 and eip4844), in this order:
 //   - the number is the parent's plus one and the parent hash is the
 //     parent's hash;
-//   - the block runs Shanghai or later rules (else ErrForkNotSupported);
+//   - the block runs Shanghai or later rules (else
+//     chainspec.ErrForkNotSupported);
 //   - extra data is at most 32 bytes, nonce and difficulty are zero, the
 //     uncle hash is that of the empty list, the timestamp is after the
 //     parent's;
@@ -61,15 +63,15 @@ const (
 // go-ethereum checks the requests hash only after execution, where a
 // pre-Prague header carrying the empty requests hash slips through;
 // ValidateHeader rejects it.
-func ValidateHeader(cfg *Config, parent, header *types.Header) error {
+func ValidateHeader(cfg *chainspec.Config, parent, header *types.Header) error {
 	if header.Number == 0 || header.Number-1 != parent.Number {
 		return fmt.Errorf("%w: have %d, parent is %d", ErrInvalidNumber, header.Number, parent.Number)
 	}
 	if ph := parent.Hash(); header.ParentHash != ph {
 		return fmt.Errorf("%w: have %s, parent is %s", ErrInvalidParentHash, header.ParentHash, ph)
 	}
-	if !cfg.isForkAt(ForkShanghai, header.Number, header.Time) {
-		return fmt.Errorf("%w: block %d at time %d", ErrForkNotSupported, header.Number, header.Time)
+	if !cfg.IsActiveAt(chainspec.ForkShanghai, header.Number, header.Time) {
+		return fmt.Errorf("%w: block %d at time %d", chainspec.ErrForkNotSupported, header.Number, header.Time)
 	}
 	if len(header.Extra) > MaxExtraDataSize {
 		return fmt.Errorf("%w: %d bytes, max %d", ErrExtraDataTooLong, len(header.Extra), MaxExtraDataSize)
@@ -104,19 +106,19 @@ func ValidateHeader(cfg *Config, parent, header *types.Header) error {
 	if err := verifyBlobFields(cfg, parent, header); err != nil {
 		return err
 	}
-	if err := presence(header, types.FieldRequestsHash, "requests hash", ForkPrague, cfg.IsPrague(header.Time)); err != nil {
+	if err := presence(header, types.FieldRequestsHash, "requests hash", chainspec.ForkPrague, cfg.IsPrague(header.Time)); err != nil {
 		return err
 	}
 	amsterdam := cfg.IsAmsterdam(header.Time)
-	if err := presence(header, types.FieldBlockAccessListHash, "block access list hash", ForkAmsterdam, amsterdam); err != nil {
+	if err := presence(header, types.FieldBlockAccessListHash, "block access list hash", chainspec.ForkAmsterdam, amsterdam); err != nil {
 		return err
 	}
-	return presence(header, types.FieldSlotNumber, "slot number", ForkAmsterdam, amsterdam)
+	return presence(header, types.FieldSlotNumber, "slot number", chainspec.ForkAmsterdam, amsterdam)
 }
 
 // presence checks that field is present when its fork is active and absent
 // otherwise.
-func presence(h *types.Header, field types.HeaderField, name string, fork Fork, active bool) error {
+func presence(h *types.Header, field types.HeaderField, name string, fork chainspec.Fork, active bool) error {
 	switch has := h.Has(field); {
 	case active && !has:
 		return fmt.Errorf("%w: %s (%s)", ErrMissingHeaderField, name, fork)
@@ -129,7 +131,7 @@ func presence(h *types.Header, field types.HeaderField, name string, fork Fork, 
 // verifyGasLimit checks the gas limit against the parent's: the change
 // must be below parent/1024 and the limit at least MinGasLimit. Before
 // London the parent's limit counts doubled, as EIP-1559's elasticity.
-func verifyGasLimit(cfg *Config, parent, header *types.Header) error {
+func verifyGasLimit(cfg *chainspec.Config, parent, header *types.Header) error {
 	pl := parent.GasLimit
 	if !cfg.IsLondon(parent.Number) {
 		pl *= ElasticityMultiplier
@@ -151,7 +153,7 @@ func verifyGasLimit(cfg *Config, parent, header *types.Header) error {
 }
 
 // verifyBaseFee checks the presence and value of the header's base fee.
-func verifyBaseFee(cfg *Config, parent, header *types.Header) error {
+func verifyBaseFee(cfg *chainspec.Config, parent, header *types.Header) error {
 	if !header.Has(types.FieldBaseFee) {
 		return fmt.Errorf("%w: base fee (London)", ErrMissingHeaderField)
 	}
@@ -171,7 +173,7 @@ func verifyBaseFee(cfg *Config, parent, header *types.Header) error {
 
 // verifyBlobFields checks the Cancun fields: absent before Cancun; from
 // Cancun, present with valid blob gas used and the expected excess.
-func verifyBlobFields(cfg *Config, parent, header *types.Header) error {
+func verifyBlobFields(cfg *chainspec.Config, parent, header *types.Header) error {
 	const blobFields = types.FieldBlobGasUsed | types.FieldExcessBlobGas | types.FieldParentBeaconRoot
 	if !cfg.IsCancun(header.Time) {
 		switch {
@@ -195,7 +197,7 @@ func verifyBlobFields(cfg *Config, parent, header *types.Header) error {
 	}
 	bc, ok := cfg.BlobConfig(header.Time)
 	if !ok {
-		return fmt.Errorf("%w: no blob schedule at time %d", ErrInvalidConfig, header.Time)
+		return fmt.Errorf("%w: no blob schedule at time %d", chainspec.ErrInvalidConfig, header.Time)
 	}
 	if maxGas := bc.MaxBlobGas(); header.BlobGasUsed > maxGas {
 		return fmt.Errorf("%w: have %d, max %d (%d blobs)", ErrTooMuchBlobGas, header.BlobGasUsed, maxGas, bc.Max)
@@ -213,17 +215,17 @@ func verifyBlobFields(cfg *Config, parent, header *types.Header) error {
 
 // CalcBaseFee returns the EIP-1559 base fee of the child of parent: the
 // parent's base fee moved towards keeping gas used at half the gas limit,
-// by at most 1/8, by at least 1 wei upwards, and InitialBaseFee for the
-// first London block. From Amsterdam parent.GasUsed is the larger of the
-// two gas dimensions (EIP-8037); nothing here depends on that.
+// by at most 1/8, by at least 1 wei upwards, and chainspec.InitialBaseFee
+// for the first London block. From Amsterdam parent.GasUsed is the larger
+// of the two gas dimensions (EIP-8037); nothing here depends on that.
 //
 // It fails with ErrBaseFeeOverflow when the result exceeds 256 bits (which
 // no valid header can carry) and with ErrInvalidGasLimit when the parent's
 // gas target is zero.
-func CalcBaseFee(cfg *Config, parent *types.Header) (uint256.Int, error) {
+func CalcBaseFee(cfg *chainspec.Config, parent *types.Header) (uint256.Int, error) {
 	var fee uint256.Int
 	if !cfg.IsLondon(parent.Number) {
-		fee.SetUint64(InitialBaseFee)
+		fee.SetUint64(chainspec.InitialBaseFee)
 		return fee, nil
 	}
 	target := parent.GasLimit / ElasticityMultiplier
@@ -266,18 +268,18 @@ func CalcBaseFee(cfg *Config, parent *types.Header) (uint256.Int, error) {
 // (BlobBaseCost * parent base fee per blob), the excess instead grows by
 // the parent's blob gas used scaled by (max - target) / max. A parent
 // before Cancun counts as zero excess and zero use. It fails with
-// ErrInvalidConfig when no blob schedule applies at time.
-func CalcExcessBlobGas(cfg *Config, parent *types.Header, time uint64) (uint64, error) {
+// chainspec.ErrInvalidConfig when no blob schedule applies at time.
+func CalcExcessBlobGas(cfg *chainspec.Config, parent *types.Header, time uint64) (uint64, error) {
 	bc, ok := cfg.BlobConfig(time)
 	if !ok {
-		return 0, fmt.Errorf("%w: no blob schedule at time %d", ErrInvalidConfig, time)
+		return 0, fmt.Errorf("%w: no blob schedule at time %d", chainspec.ErrInvalidConfig, time)
 	}
 	return calcExcessBlobGas(cfg.IsOsaka(time), bc, parent), nil
 }
 
 // calcExcessBlobGas is CalcExcessBlobGas with the schedule resolved. The
 // arithmetic wraps in uint64 exactly where go-ethereum's does.
-func calcExcessBlobGas(osaka bool, bc BlobConfig, parent *types.Header) uint64 {
+func calcExcessBlobGas(osaka bool, bc chainspec.BlobConfig, parent *types.Header) uint64 {
 	var parentExcess, parentUsed uint64
 	if parent.Has(types.FieldExcessBlobGas) {
 		parentExcess, parentUsed = parent.ExcessBlobGas, parent.BlobGasUsed
@@ -321,9 +323,9 @@ func reservePriceAbove(baseFee *uint256.Int, excess, fraction uint64) bool {
 //     hash, and hash to it;
 //   - the blob count is at most the fork's maximum and equals the header's
 //     blob gas used / 2^17; before Cancun there are no blobs.
-func ValidateBody(cfg *Config, block *types.Block) error {
+func ValidateBody(cfg *chainspec.Config, block *types.Block) error {
 	h := &block.Header
-	if cfg.isForkAt(ForkOsaka, h.Number, h.Time) {
+	if cfg.IsActiveAt(chainspec.ForkOsaka, h.Number, h.Time) {
 		if size := block.EncodedSize(); size > MaxBlockSize {
 			return fmt.Errorf("%w: %d bytes, max %d", ErrBlockTooLarge, size, MaxBlockSize)
 		}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/internal/rlp"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
@@ -16,7 +17,7 @@ import (
 // hiveHeaders is the hive Amsterdam chain: its configuration, genesis
 // header and blocks 1..600.
 type hiveHeaders struct {
-	cfg     *Config
+	cfg     *chainspec.Config
 	genesis types.Header
 	blocks  []*types.Block
 }
@@ -95,7 +96,7 @@ func blobCount(b *types.Block) int {
 // fee and excess blob gas functions against every header.
 func TestHiveHeaders(t *testing.T) {
 	hv := loadHiveHeaders(t)
-	perFork := map[Fork]int{}
+	perFork := map[chainspec.Fork]int{}
 	var blobBlocks, reserveBlocks int
 	for i, b := range hv.blocks {
 		h, parent := &b.Header, hv.parent(i)
@@ -111,13 +112,13 @@ func TestHiveHeaders(t *testing.T) {
 		}
 		f := hv.cfg.Fork(h.Time)
 		perFork[f]++
-		if f >= ForkCancun {
+		if f >= chainspec.ForkCancun {
 			excess, err := CalcExcessBlobGas(hv.cfg, parent, h.Time)
 			if err != nil || excess != h.ExcessBlobGas {
 				t.Fatalf("block %d: excess %d %v, header %d", h.Number, excess, err, h.ExcessBlobGas)
 			}
 			bc, _ := hv.cfg.BlobConfig(h.Time)
-			if f >= ForkOsaka && parent.ExcessBlobGas+parent.BlobGasUsed >= bc.TargetBlobGas() &&
+			if f >= chainspec.ForkOsaka && parent.ExcessBlobGas+parent.BlobGasUsed >= bc.TargetBlobGas() &&
 				reservePriceAbove(&parent.BaseFee, parent.ExcessBlobGas, bc.UpdateFraction) {
 				reserveBlocks++
 			}
@@ -127,7 +128,7 @@ func TestHiveHeaders(t *testing.T) {
 		}
 	}
 	t.Logf("blocks per fork %v; %d with blobs; %d computed by the EIP-7918 reserve rule", perFork, blobBlocks, reserveBlocks)
-	for f := ForkShanghai; f < numForks; f++ {
+	for f := range chainspec.Forks() {
 		if hv.cfg.ForkTime(f) != nil && perFork[f] == 0 {
 			t.Errorf("no block under %s", f)
 		}
@@ -141,19 +142,19 @@ func TestHiveHeaders(t *testing.T) {
 // and the error it must give.
 type headerCase struct {
 	name string
-	at   func(b *types.Block, cfg *Config) bool // which hive block to mutate
-	mut  func(cfg *Config, parent, h *types.Header)
+	at   func(b *types.Block, cfg *chainspec.Config) bool // which hive block to mutate
+	mut  func(cfg *chainspec.Config, parent, h *types.Header)
 	want error
 }
 
-func inFork(lo, hi Fork) func(b *types.Block, cfg *Config) bool {
-	return func(b *types.Block, cfg *Config) bool {
+func inFork(lo, hi chainspec.Fork) func(b *types.Block, cfg *chainspec.Config) bool {
+	return func(b *types.Block, cfg *chainspec.Config) bool {
 		f := cfg.Fork(b.Header.Time)
 		return f >= lo && f <= hi
 	}
 }
 
-var anyFork = inFork(ForkShanghai, ForkAmsterdam)
+var anyFork = inFork(chainspec.ForkShanghai, chainspec.ForkAmsterdam)
 
 func relink(parent, h *types.Header) { h.ParentHash = parent.Hash() }
 
@@ -161,56 +162,59 @@ func relink(parent, h *types.Header) { h.ParentHash = parent.Hash() }
 func TestHeaderMutations(t *testing.T) {
 	hv := loadHiveHeaders(t)
 	cases := []headerCase{
-		{"number", anyFork, func(_ *Config, _, h *types.Header) { h.Number++ }, ErrInvalidNumber},
-		{"number wraps", anyFork, func(_ *Config, p, h *types.Header) { p.Number = 1<<64 - 1; h.Number = 0 }, ErrInvalidNumber},
-		{"parent hash", anyFork, func(_ *Config, _, h *types.Header) { h.ParentHash[3] ^= 1 }, ErrInvalidParentHash},
-		{"before Shanghai", anyFork, func(c *Config, _, _ *types.Header) { c.ShanghaiTime = u64p(1 << 40) }, ErrForkNotSupported},
-		{"before London", anyFork, func(c *Config, _, h *types.Header) { c.LondonBlock = u64p(h.Number + 1) }, ErrForkNotSupported},
-		{"extra data", anyFork, func(_ *Config, _, h *types.Header) { h.Extra = make([]byte, 33) }, ErrExtraDataTooLong},
-		{"nonce", anyFork, func(_ *Config, _, h *types.Header) { h.Nonce[7] = 1 }, ErrInvalidNonce},
-		{"uncle hash", anyFork, func(_ *Config, _, h *types.Header) { h.UncleHash = types.EmptyRootHash }, ErrInvalidUncleHash},
-		{"timestamp equal", anyFork, func(_ *Config, p, h *types.Header) { h.Time = p.Time }, ErrInvalidTimestamp},
-		{"timestamp before", func(b *types.Block, _ *Config) bool { return b.Header.Number > 1 }, func(_ *Config, p, h *types.Header) { h.Time = p.Time - 1 }, ErrInvalidTimestamp},
-		{"difficulty", anyFork, func(_ *Config, _, h *types.Header) { h.Difficulty.SetUint64(1) }, ErrInvalidDifficulty},
-		{"gas limit above 2^63-1", anyFork, func(_ *Config, _, h *types.Header) { h.GasLimit = 1 << 63 }, ErrInvalidGasLimit},
-		{"gas used above limit", anyFork, func(_ *Config, _, h *types.Header) { h.GasUsed = h.GasLimit + 1 }, ErrInvalidGasUsed},
-		{"gas limit up", anyFork, func(_ *Config, p, h *types.Header) { h.GasLimit = p.GasLimit + p.GasLimit/1024 }, ErrInvalidGasLimit},
-		{"gas limit down", anyFork, func(_ *Config, p, h *types.Header) { h.GasLimit = p.GasLimit - p.GasLimit/1024; h.GasUsed = 0 }, ErrInvalidGasLimit},
-		{"gas limit below 5000", anyFork, func(_ *Config, p, h *types.Header) {
+		{"number", anyFork, func(_ *chainspec.Config, _, h *types.Header) { h.Number++ }, ErrInvalidNumber},
+		{"number wraps", anyFork, func(_ *chainspec.Config, p, h *types.Header) { p.Number = 1<<64 - 1; h.Number = 0 }, ErrInvalidNumber},
+		{"parent hash", anyFork, func(_ *chainspec.Config, _, h *types.Header) { h.ParentHash[3] ^= 1 }, ErrInvalidParentHash},
+		{"before Shanghai", anyFork, func(c *chainspec.Config, _, _ *types.Header) { c.ShanghaiTime = u64p(1 << 40) }, chainspec.ErrForkNotSupported},
+		{"before London", anyFork, func(c *chainspec.Config, _, h *types.Header) { c.LondonBlock = u64p(h.Number + 1) }, chainspec.ErrForkNotSupported},
+		{"extra data", anyFork, func(_ *chainspec.Config, _, h *types.Header) { h.Extra = make([]byte, 33) }, ErrExtraDataTooLong},
+		{"nonce", anyFork, func(_ *chainspec.Config, _, h *types.Header) { h.Nonce[7] = 1 }, ErrInvalidNonce},
+		{"uncle hash", anyFork, func(_ *chainspec.Config, _, h *types.Header) { h.UncleHash = types.EmptyRootHash }, ErrInvalidUncleHash},
+		{"timestamp equal", anyFork, func(_ *chainspec.Config, p, h *types.Header) { h.Time = p.Time }, ErrInvalidTimestamp},
+		{"timestamp before", func(b *types.Block, _ *chainspec.Config) bool { return b.Header.Number > 1 }, func(_ *chainspec.Config, p, h *types.Header) { h.Time = p.Time - 1 }, ErrInvalidTimestamp},
+		{"difficulty", anyFork, func(_ *chainspec.Config, _, h *types.Header) { h.Difficulty.SetUint64(1) }, ErrInvalidDifficulty},
+		{"gas limit above 2^63-1", anyFork, func(_ *chainspec.Config, _, h *types.Header) { h.GasLimit = 1 << 63 }, ErrInvalidGasLimit},
+		{"gas used above limit", anyFork, func(_ *chainspec.Config, _, h *types.Header) { h.GasUsed = h.GasLimit + 1 }, ErrInvalidGasUsed},
+		{"gas limit up", anyFork, func(_ *chainspec.Config, p, h *types.Header) { h.GasLimit = p.GasLimit + p.GasLimit/1024 }, ErrInvalidGasLimit},
+		{"gas limit down", anyFork, func(_ *chainspec.Config, p, h *types.Header) {
+			h.GasLimit = p.GasLimit - p.GasLimit/1024
+			h.GasUsed = 0
+		}, ErrInvalidGasLimit},
+		{"gas limit below 5000", anyFork, func(_ *chainspec.Config, p, h *types.Header) {
 			p.GasLimit = 5002 // bound 4: 4999 is within it, and below the minimum
 			relink(p, h)
 			h.GasLimit, h.GasUsed = 4999, 0
 		}, ErrInvalidGasLimit},
-		{"no base fee", anyFork, func(_ *Config, _, h *types.Header) { h.Optional &^= types.FieldBaseFee }, ErrMissingHeaderField},
-		{"parent without base fee", anyFork, func(_ *Config, p, h *types.Header) {
+		{"no base fee", anyFork, func(_ *chainspec.Config, _, h *types.Header) { h.Optional &^= types.FieldBaseFee }, ErrMissingHeaderField},
+		{"parent without base fee", anyFork, func(_ *chainspec.Config, p, h *types.Header) {
 			p.Optional &^= types.FieldBaseFee
 			relink(p, h)
 		}, ErrMissingHeaderField},
-		{"base fee", anyFork, func(_ *Config, _, h *types.Header) { h.BaseFee.AddUint64(&h.BaseFee, 1) }, ErrInvalidBaseFee},
-		{"base fee overflow", anyFork, func(_ *Config, p, h *types.Header) {
+		{"base fee", anyFork, func(_ *chainspec.Config, _, h *types.Header) { h.BaseFee.AddUint64(&h.BaseFee, 1) }, ErrInvalidBaseFee},
+		{"base fee overflow", anyFork, func(_ *chainspec.Config, p, h *types.Header) {
 			p.BaseFee.SetAllOne()
 			p.GasUsed = p.GasLimit
 			relink(p, h)
 		}, ErrInvalidBaseFee},
-		{"no withdrawals hash", anyFork, func(_ *Config, _, h *types.Header) { h.Optional &^= types.FieldWithdrawalsHash }, ErrMissingHeaderField},
-		{"excess blob gas before Cancun", inFork(ForkShanghai, ForkShanghai), func(_ *Config, _, h *types.Header) { h.Optional |= types.FieldExcessBlobGas }, ErrUnexpectedHeaderField},
-		{"blob gas used before Cancun", inFork(ForkShanghai, ForkShanghai), func(_ *Config, _, h *types.Header) { h.Optional |= types.FieldBlobGasUsed }, ErrUnexpectedHeaderField},
-		{"beacon root before Cancun", inFork(ForkShanghai, ForkShanghai), func(_ *Config, _, h *types.Header) { h.Optional |= types.FieldParentBeaconRoot }, ErrUnexpectedHeaderField},
-		{"no beacon root", inFork(ForkCancun, ForkAmsterdam), func(_ *Config, _, h *types.Header) { h.Optional &^= types.FieldParentBeaconRoot }, ErrMissingHeaderField},
-		{"no excess blob gas", inFork(ForkCancun, ForkAmsterdam), func(_ *Config, _, h *types.Header) { h.Optional &^= types.FieldExcessBlobGas }, ErrMissingHeaderField},
-		{"no blob gas used", inFork(ForkCancun, ForkAmsterdam), func(_ *Config, _, h *types.Header) { h.Optional &^= types.FieldBlobGasUsed }, ErrMissingHeaderField},
-		{"too much blob gas Cancun", inFork(ForkCancun, ForkCancun), func(_ *Config, _, h *types.Header) { h.BlobGasUsed = 7 << 17 }, ErrTooMuchBlobGas},
-		{"too much blob gas BPO2", inFork(ForkBPO2, ForkBPO2), func(_ *Config, _, h *types.Header) { h.BlobGasUsed = 22 << 17 }, ErrTooMuchBlobGas},
-		{"too much blob gas Amsterdam", inFork(ForkAmsterdam, ForkAmsterdam), func(_ *Config, _, h *types.Header) { h.BlobGasUsed = 22 << 17 }, ErrTooMuchBlobGas},
-		{"blob gas not a multiple", inFork(ForkCancun, ForkAmsterdam), func(_ *Config, _, h *types.Header) { h.BlobGasUsed = 1 << 16 }, ErrInvalidBlobGasUsed},
-		{"excess blob gas", inFork(ForkCancun, ForkAmsterdam), func(_ *Config, _, h *types.Header) { h.ExcessBlobGas += 1 << 17 }, ErrInvalidExcessBlobGas},
-		{"no blob schedule", inFork(ForkCancun, ForkAmsterdam), func(c *Config, _, _ *types.Header) { c.BlobSchedule = nil }, ErrInvalidConfig},
-		{"requests hash before Prague", inFork(ForkCancun, ForkCancun), func(_ *Config, _, h *types.Header) { h.Optional |= types.FieldRequestsHash }, ErrUnexpectedHeaderField},
-		{"no requests hash", inFork(ForkPrague, ForkAmsterdam), func(_ *Config, _, h *types.Header) { h.Optional &^= types.FieldRequestsHash }, ErrMissingHeaderField},
-		{"access list hash before Amsterdam", inFork(ForkPrague, ForkBPO2), func(_ *Config, _, h *types.Header) { h.Optional |= types.FieldBlockAccessListHash }, ErrUnexpectedHeaderField},
-		{"slot number before Amsterdam", inFork(ForkPrague, ForkBPO2), func(_ *Config, _, h *types.Header) { h.Optional |= types.FieldSlotNumber }, ErrUnexpectedHeaderField},
-		{"no access list hash", inFork(ForkAmsterdam, ForkAmsterdam), func(_ *Config, _, h *types.Header) { h.Optional &^= types.FieldBlockAccessListHash }, ErrMissingHeaderField},
-		{"no slot number", inFork(ForkAmsterdam, ForkAmsterdam), func(_ *Config, _, h *types.Header) { h.Optional &^= types.FieldSlotNumber }, ErrMissingHeaderField},
+		{"no withdrawals hash", anyFork, func(_ *chainspec.Config, _, h *types.Header) { h.Optional &^= types.FieldWithdrawalsHash }, ErrMissingHeaderField},
+		{"excess blob gas before Cancun", inFork(chainspec.ForkShanghai, chainspec.ForkShanghai), func(_ *chainspec.Config, _, h *types.Header) { h.Optional |= types.FieldExcessBlobGas }, ErrUnexpectedHeaderField},
+		{"blob gas used before Cancun", inFork(chainspec.ForkShanghai, chainspec.ForkShanghai), func(_ *chainspec.Config, _, h *types.Header) { h.Optional |= types.FieldBlobGasUsed }, ErrUnexpectedHeaderField},
+		{"beacon root before Cancun", inFork(chainspec.ForkShanghai, chainspec.ForkShanghai), func(_ *chainspec.Config, _, h *types.Header) { h.Optional |= types.FieldParentBeaconRoot }, ErrUnexpectedHeaderField},
+		{"no beacon root", inFork(chainspec.ForkCancun, chainspec.ForkAmsterdam), func(_ *chainspec.Config, _, h *types.Header) { h.Optional &^= types.FieldParentBeaconRoot }, ErrMissingHeaderField},
+		{"no excess blob gas", inFork(chainspec.ForkCancun, chainspec.ForkAmsterdam), func(_ *chainspec.Config, _, h *types.Header) { h.Optional &^= types.FieldExcessBlobGas }, ErrMissingHeaderField},
+		{"no blob gas used", inFork(chainspec.ForkCancun, chainspec.ForkAmsterdam), func(_ *chainspec.Config, _, h *types.Header) { h.Optional &^= types.FieldBlobGasUsed }, ErrMissingHeaderField},
+		{"too much blob gas Cancun", inFork(chainspec.ForkCancun, chainspec.ForkCancun), func(_ *chainspec.Config, _, h *types.Header) { h.BlobGasUsed = 7 << 17 }, ErrTooMuchBlobGas},
+		{"too much blob gas BPO2", inFork(chainspec.ForkBPO2, chainspec.ForkBPO2), func(_ *chainspec.Config, _, h *types.Header) { h.BlobGasUsed = 22 << 17 }, ErrTooMuchBlobGas},
+		{"too much blob gas Amsterdam", inFork(chainspec.ForkAmsterdam, chainspec.ForkAmsterdam), func(_ *chainspec.Config, _, h *types.Header) { h.BlobGasUsed = 22 << 17 }, ErrTooMuchBlobGas},
+		{"blob gas not a multiple", inFork(chainspec.ForkCancun, chainspec.ForkAmsterdam), func(_ *chainspec.Config, _, h *types.Header) { h.BlobGasUsed = 1 << 16 }, ErrInvalidBlobGasUsed},
+		{"excess blob gas", inFork(chainspec.ForkCancun, chainspec.ForkAmsterdam), func(_ *chainspec.Config, _, h *types.Header) { h.ExcessBlobGas += 1 << 17 }, ErrInvalidExcessBlobGas},
+		{"no blob schedule", inFork(chainspec.ForkCancun, chainspec.ForkAmsterdam), func(c *chainspec.Config, _, _ *types.Header) { c.BlobSchedule = nil }, chainspec.ErrInvalidConfig},
+		{"requests hash before Prague", inFork(chainspec.ForkCancun, chainspec.ForkCancun), func(_ *chainspec.Config, _, h *types.Header) { h.Optional |= types.FieldRequestsHash }, ErrUnexpectedHeaderField},
+		{"no requests hash", inFork(chainspec.ForkPrague, chainspec.ForkAmsterdam), func(_ *chainspec.Config, _, h *types.Header) { h.Optional &^= types.FieldRequestsHash }, ErrMissingHeaderField},
+		{"access list hash before Amsterdam", inFork(chainspec.ForkPrague, chainspec.ForkBPO2), func(_ *chainspec.Config, _, h *types.Header) { h.Optional |= types.FieldBlockAccessListHash }, ErrUnexpectedHeaderField},
+		{"slot number before Amsterdam", inFork(chainspec.ForkPrague, chainspec.ForkBPO2), func(_ *chainspec.Config, _, h *types.Header) { h.Optional |= types.FieldSlotNumber }, ErrUnexpectedHeaderField},
+		{"no access list hash", inFork(chainspec.ForkAmsterdam, chainspec.ForkAmsterdam), func(_ *chainspec.Config, _, h *types.Header) { h.Optional &^= types.FieldBlockAccessListHash }, ErrMissingHeaderField},
+		{"no slot number", inFork(chainspec.ForkAmsterdam, chainspec.ForkAmsterdam), func(_ *chainspec.Config, _, h *types.Header) { h.Optional &^= types.FieldSlotNumber }, ErrMissingHeaderField},
 	}
 	for _, tc := range cases {
 		n := 0
@@ -252,26 +256,26 @@ func TestBodyMutations(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		idx  int
-		mut  func(cfg *Config, b *types.Block)
+		mut  func(cfg *chainspec.Config, b *types.Block)
 		want error
 	}{
-		{"oversized", blobIdx, func(_ *Config, b *types.Block) { b.Transactions = append(b.Transactions, big) }, ErrBlockTooLarge},
-		{"oversized before Osaka", preOsaka, func(_ *Config, b *types.Block) { b.Transactions = append(b.Transactions, big) }, ErrTxRootMismatch},
-		{"uncle", blobIdx, func(_ *Config, b *types.Block) { b.Uncles = []*types.Header{&hv.genesis} }, ErrUnclesNotAllowed},
-		{"uncle hash", blobIdx, func(_ *Config, b *types.Block) { b.Header.UncleHash[0] ^= 1 }, ErrInvalidUncleHash},
-		{"transaction dropped", blobIdx, func(_ *Config, b *types.Block) { b.Transactions = b.Transactions[1:] }, ErrTxRootMismatch},
-		{"transaction repeated", blobIdx, func(_ *Config, b *types.Block) {
+		{"oversized", blobIdx, func(_ *chainspec.Config, b *types.Block) { b.Transactions = append(b.Transactions, big) }, ErrBlockTooLarge},
+		{"oversized before Osaka", preOsaka, func(_ *chainspec.Config, b *types.Block) { b.Transactions = append(b.Transactions, big) }, ErrTxRootMismatch},
+		{"uncle", blobIdx, func(_ *chainspec.Config, b *types.Block) { b.Uncles = []*types.Header{&hv.genesis} }, ErrUnclesNotAllowed},
+		{"uncle hash", blobIdx, func(_ *chainspec.Config, b *types.Block) { b.Header.UncleHash[0] ^= 1 }, ErrInvalidUncleHash},
+		{"transaction dropped", blobIdx, func(_ *chainspec.Config, b *types.Block) { b.Transactions = b.Transactions[1:] }, ErrTxRootMismatch},
+		{"transaction repeated", blobIdx, func(_ *chainspec.Config, b *types.Block) {
 			b.Transactions = append(b.Transactions, b.Transactions[0])
 		}, ErrTxRootMismatch},
-		{"no withdrawals", wdIdx, func(_ *Config, b *types.Block) { b.Withdrawals = nil }, ErrMissingWithdrawals},
-		{"empty withdrawals", wdIdx, func(_ *Config, b *types.Block) { b.Withdrawals = b.Withdrawals[:0] }, ErrWithdrawalsRootMismatch},
-		{"withdrawal changed", wdIdx, func(_ *Config, b *types.Block) { b.Withdrawals[0].Amount++ }, ErrWithdrawalsRootMismatch},
-		{"withdrawals without hash", wdIdx, func(_ *Config, b *types.Block) { b.Header.Optional &^= types.FieldWithdrawalsHash }, ErrUnexpectedWithdrawals},
-		{"too many blobs", blobIdx, func(c *Config, b *types.Block) {
-			c.BlobSchedule = map[Fork]BlobConfig{ForkCancun: {Target: 1, Max: uint64(blobCount(b) - 1), UpdateFraction: 1}}
+		{"no withdrawals", wdIdx, func(_ *chainspec.Config, b *types.Block) { b.Withdrawals = nil }, ErrMissingWithdrawals},
+		{"empty withdrawals", wdIdx, func(_ *chainspec.Config, b *types.Block) { b.Withdrawals = b.Withdrawals[:0] }, ErrWithdrawalsRootMismatch},
+		{"withdrawal changed", wdIdx, func(_ *chainspec.Config, b *types.Block) { b.Withdrawals[0].Amount++ }, ErrWithdrawalsRootMismatch},
+		{"withdrawals without hash", wdIdx, func(_ *chainspec.Config, b *types.Block) { b.Header.Optional &^= types.FieldWithdrawalsHash }, ErrUnexpectedWithdrawals},
+		{"too many blobs", blobIdx, func(c *chainspec.Config, b *types.Block) {
+			c.BlobSchedule = map[chainspec.Fork]chainspec.BlobConfig{chainspec.ForkCancun: {Target: 1, Max: uint64(blobCount(b) - 1), UpdateFraction: 1}}
 		}, ErrTooManyBlobs},
-		{"blob count", blobIdx, func(_ *Config, b *types.Block) { b.Header.BlobGasUsed += types.BlobGasPerBlob }, ErrBlobCountMismatch},
-		{"blobs before Cancun", blobIdx, func(_ *Config, b *types.Block) { b.Header.Optional &^= types.FieldBlobGasUsed }, ErrUnexpectedBlobs},
+		{"blob count", blobIdx, func(_ *chainspec.Config, b *types.Block) { b.Header.BlobGasUsed += types.BlobGasPerBlob }, ErrBlobCountMismatch},
+		{"blobs before Cancun", blobIdx, func(_ *chainspec.Config, b *types.Block) { b.Header.Optional &^= types.FieldBlobGasUsed }, ErrUnexpectedBlobs},
 	} {
 		orig := hv.blocks[tc.idx]
 		b := *orig
@@ -290,8 +294,8 @@ func TestBodyMutations(t *testing.T) {
 
 // londonConfig is a config with London at block londonAt and Osaka on
 // from time 1000, Prague before.
-func londonConfig(londonAt uint64) *Config {
-	c, _ := ConfigForNetwork("PragueToOsakaAtTime15k")
+func londonConfig(londonAt uint64) *chainspec.Config {
+	c, _ := chainspec.ConfigForNetwork("PragueToOsakaAtTime15k")
 	c.LondonBlock = u64p(londonAt)
 	return c
 }
@@ -308,20 +312,20 @@ func TestCalcBaseFee(t *testing.T) {
 		parent *types.Header
 		want   uint64
 	}{
-		{parent(10, 30_000_000, 15_000_000, gwei), gwei},             // at target
-		{parent(10, 30_000_000, 30_000_000, gwei), gwei + gwei/8},    // full: +12.5%
-		{parent(10, 30_000_000, 0, gwei), gwei - gwei/8},             // empty: -12.5%
-		{parent(10, 30_000_000, 20_000_000, gwei), 1_041_666_666},    // +1e9*5e6/15e6/8
-		{parent(10, 30_000_000, 10_000_000, gwei), 958_333_334},      // -41_666_666
-		{parent(10, 30_000_000, 15_000_001, 7), 8},                   // at least +1
-		{parent(10, 30_000_000, 14_999_999, 7), 7},                   // a zero decrease
-		{parent(10, 30_000_001, 15_000_000, 100), 100},               // odd limit: target 15_000_000
-		{parent(9, 30_000_000, 30_000_000, 5), InitialBaseFee},       // first London block
-		{parent(11, 30_000_000, 0, 0), 0},                            // zero stays zero
-		{parent(11, 30_000_000, 30_000_000, 0), 1},                   // and rises by 1
-		{parent(11, 5_000, 5_000, 1<<40), (1 << 40) + (1<<40)/8},     // small limits
-		{parent(11, 1<<62, 1<<62, 1<<62), (1 << 62) + (1<<62)/8},     // large values
-		{parent(11, 1<<63-1, 0, 1<<64-1), (1<<64 - 1) - (1<<64-1)/8}, // large limit
+		{parent(10, 30_000_000, 15_000_000, gwei), gwei},                 // at target
+		{parent(10, 30_000_000, 30_000_000, gwei), gwei + gwei/8},        // full: +12.5%
+		{parent(10, 30_000_000, 0, gwei), gwei - gwei/8},                 // empty: -12.5%
+		{parent(10, 30_000_000, 20_000_000, gwei), 1_041_666_666},        // +1e9*5e6/15e6/8
+		{parent(10, 30_000_000, 10_000_000, gwei), 958_333_334},          // -41_666_666
+		{parent(10, 30_000_000, 15_000_001, 7), 8},                       // at least +1
+		{parent(10, 30_000_000, 14_999_999, 7), 7},                       // a zero decrease
+		{parent(10, 30_000_001, 15_000_000, 100), 100},                   // odd limit: target 15_000_000
+		{parent(9, 30_000_000, 30_000_000, 5), chainspec.InitialBaseFee}, // first London block
+		{parent(11, 30_000_000, 0, 0), 0},                                // zero stays zero
+		{parent(11, 30_000_000, 30_000_000, 0), 1},                       // and rises by 1
+		{parent(11, 5_000, 5_000, 1<<40), (1 << 40) + (1<<40)/8},         // small limits
+		{parent(11, 1<<62, 1<<62, 1<<62), (1 << 62) + (1<<62)/8},         // large values
+		{parent(11, 1<<63-1, 0, 1<<64-1), (1<<64 - 1) - (1<<64-1)/8},     // large limit
 	} {
 		got, err := CalcBaseFee(cfg, tc.parent)
 		if err != nil || got.Uint64() != tc.want || !got.IsUint64() {
@@ -404,8 +408,8 @@ func TestCalcBaseFeeAgainstBig(t *testing.T) {
 }
 
 func TestCalcExcessBlobGas(t *testing.T) {
-	cancun, _ := ConfigForNetwork("Cancun")
-	osaka, _ := ConfigForNetwork("PragueToOsakaAtTime15k") // Prague schedule: target 6, max 9
+	cancun, _ := chainspec.ConfigForNetwork("Cancun")
+	osaka, _ := chainspec.ConfigForNetwork("PragueToOsakaAtTime15k") // Prague schedule: target 6, max 9
 	const blob = types.BlobGasPerBlob
 	parent := func(excess, used, fee uint64) *types.Header {
 		h := &types.Header{ExcessBlobGas: excess, BlobGasUsed: used, Optional: types.FieldsCancun}
@@ -414,7 +418,7 @@ func TestCalcExcessBlobGas(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		cfg    *Config
+		cfg    *chainspec.Config
 		time   uint64
 		parent *types.Header
 		want   uint64
@@ -441,8 +445,8 @@ func TestCalcExcessBlobGas(t *testing.T) {
 			t.Errorf("%s: %d %v, want %d", tc.name, got, err, tc.want)
 		}
 	}
-	shanghai, _ := ConfigForNetwork("Shanghai")
-	if _, err := CalcExcessBlobGas(shanghai, parent(0, 0, 0), 1); !errors.Is(err, ErrInvalidConfig) {
+	shanghai, _ := chainspec.ConfigForNetwork("Shanghai")
+	if _, err := CalcExcessBlobGas(shanghai, parent(0, 0, 0), 1); !errors.Is(err, chainspec.ErrInvalidConfig) {
 		t.Errorf("before Cancun: %v", err)
 	}
 }
@@ -513,10 +517,10 @@ func FuzzValidateHeader(f *testing.F) {
 	f.Add(uint64(1), uint64(1<<17), uint64(5), uint64(1<<63), uint64(3), uint64(1), uint16(types.FieldsAmsterdam), uint8(3))
 	f.Add(uint64(1<<64-1), uint64(1<<64-1), uint64(1<<64-1), uint64(1<<64-1), uint64(1<<64-1), uint64(1<<64-1), uint16(0xffff), uint8(0xff))
 	sentinels := []error{
-		ErrInvalidNumber, ErrInvalidParentHash, ErrForkNotSupported, ErrExtraDataTooLong, ErrInvalidNonce,
+		ErrInvalidNumber, ErrInvalidParentHash, chainspec.ErrForkNotSupported, ErrExtraDataTooLong, ErrInvalidNonce,
 		ErrInvalidUncleHash, ErrInvalidTimestamp, ErrInvalidDifficulty, ErrInvalidGasLimit, ErrInvalidGasUsed,
 		ErrMissingHeaderField, ErrUnexpectedHeaderField, ErrInvalidBaseFee, ErrTooMuchBlobGas,
-		ErrInvalidBlobGasUsed, ErrInvalidExcessBlobGas, ErrInvalidConfig,
+		ErrInvalidBlobGasUsed, ErrInvalidExcessBlobGas, chainspec.ErrInvalidConfig,
 	}
 	f.Fuzz(func(t *testing.T, gasLimit, blobUsed, excess, baseFee, gasUsed, dt uint64, flip uint16, which uint8) {
 		hv := loadHiveHeaders(t)

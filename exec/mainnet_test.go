@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/testdata"
 	"github.com/balexec/balexec/state"
@@ -166,7 +167,7 @@ type preAccount struct {
 	Storage map[string]hexBig `json:"storage"`
 }
 
-func loadMainnetBlock(t *testing.T, dir string) (*types.Block, state.Alloc, map[uint64]types.Hash) {
+func loadMainnetBlock(t *testing.T, dir string) (*types.Block, chainspec.Alloc, map[uint64]types.Hash) {
 	t.Helper()
 	var rb rpcBlock
 	readJSON(t, filepath.Join(dir, "block.json"), &rb)
@@ -196,9 +197,9 @@ func loadMainnetBlock(t *testing.T, dir string) (*types.Block, state.Alloc, map[
 
 	var pre map[types.Address]preAccount
 	readJSON(t, filepath.Join(dir, "pre_state.json"), &pre)
-	alloc := make(state.Alloc, len(pre))
+	alloc := make(chainspec.Alloc, len(pre))
 	for addr, a := range pre {
-		g := state.GenesisAccount{Balance: a.Basic.Balance.u(), Nonce: a.Basic.Nonce}
+		g := chainspec.GenesisAccount{Balance: a.Basic.Balance.u(), Nonce: a.Basic.Nonce}
 		if a.Code != nil {
 			g.Code = a.Code.Bytecode
 		}
@@ -245,7 +246,7 @@ func readJSON(t *testing.T, path string, v any) {
 // their headers.
 func TestMainnetBlocks(t *testing.T) {
 	base := testdata.Shared(t, "pevm-mainnet/blocks")
-	cfg, err := exec.ConfigForNetwork("Cancun")
+	cfg, err := chainspec.ConfigForNetwork("Cancun")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +261,7 @@ func TestMainnetBlocks(t *testing.T) {
 				}
 				return h
 			}
-			res, err := proc.Process(block, state.NewMemoryFromAlloc(alloc), getHash)
+			res, err := proc.Process(block, alloc.Memory(), getHash)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -283,7 +284,7 @@ func TestMainnetBlocks(t *testing.T) {
 // costs on real traffic.
 func BenchmarkMainnetBlocks(b *testing.B) {
 	base := testdata.Shared(b, "pevm-mainnet/blocks")
-	cfg, err := exec.ConfigForNetwork("Cancun")
+	cfg, err := chainspec.ConfigForNetwork("Cancun")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -296,7 +297,7 @@ func BenchmarkMainnetBlocks(b *testing.B) {
 	t := &testing.T{}
 	for _, name := range mainnetBlocks {
 		block, alloc, hashes := loadMainnetBlock(t, filepath.Join(base, name))
-		blocks = append(blocks, loaded{block, state.NewMemoryFromAlloc(alloc), hashes})
+		blocks = append(blocks, loaded{block, alloc.Memory(), hashes})
 	}
 	for _, record := range []bool{false, true} {
 		name := "record=off"

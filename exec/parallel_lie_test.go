@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/exec"
-	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -65,7 +65,7 @@ func hiveTarget(t testing.TB, reqs []types.NewPayloadRequest, n uint64) (*types.
 	t.Helper()
 	for i := range reqs {
 		if uint64(reqs[i].Payload.BlockNumber) == n {
-			b, err := reqs[i].Block(trie.OrderedRoot)
+			b, err := engine.Block(&reqs[i])
 			if err != nil {
 				t.Fatal(err)
 			}

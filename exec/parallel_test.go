@@ -5,8 +5,8 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/exec"
-	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 )
 
@@ -78,7 +78,7 @@ func TestParallelLyingListFallsBack(t *testing.T) {
 			req = &reqs[i]
 		}
 	}
-	real, err := req.Block(trie.OrderedRoot)
+	real, err := engine.Block(req)
 	if err != nil {
 		t.Fatal(err)
 	}

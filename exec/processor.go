@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec/evm"
 	"github.com/balexec/balexec/exec/evm/precompile"
 	"github.com/balexec/balexec/state"
@@ -19,7 +20,7 @@ import (
 // A Processor belongs to one goroutine and is reused from block to block;
 // the code analyses it is given may be shared.
 type Processor struct {
-	cfg      *Config
+	cfg      *chainspec.Config
 	analyses evm.AnalysisCache
 	steps    stepper
 	vm       *evm.EVM // kept from block to block (Configure)
@@ -34,7 +35,7 @@ type Processor struct {
 // (each EVM then keeps a private cache) or shared between processors. From
 // Cancun it builds the point-evaluation precompile's verification key now
 // (once per process, microseconds), so that no block pays for it.
-func NewProcessor(cfg *Config, analyses evm.AnalysisCache) *Processor {
+func NewProcessor(cfg *chainspec.Config, analyses evm.AnalysisCache) *Processor {
 	warmPrecompiles(cfg)
 	if analyses == nil {
 		analyses = evm.NewSharedAnalysisCache(1 << 12)
@@ -45,7 +46,7 @@ func NewProcessor(cfg *Config, analyses evm.AnalysisCache) *Processor {
 // warmPrecompiles builds the KZG verification key for chains with Cancun.
 // An error is a defective embedded constant; the precompile reports it on
 // every call, so it is not lost here.
-func warmPrecompiles(cfg *Config) {
+func warmPrecompiles(cfg *chainspec.Config) {
 	if cfg.CancunTime != nil {
 		_ = precompile.Warm()
 	}

@@ -1,8 +1,9 @@
 // Package state holds the world state as balexec sees it: the [Reader] an
-// execution client provides for a block's pre-state, an in-memory state,
-// genesis allocations and state dumps (alloc.go), and the journaled
-// per-transaction state that the EVM mutates and that records the
-// transaction's block-access-list fragment.
+// execution client provides for a block's pre-state, an in-memory state
+// ([Memory]), the state of a block in progress ([BlockState]), the view of
+// the pre-state a parallel step gets from a block access list ([BALView]),
+// and the journaled per-transaction state ([StateDB]) that the EVM mutates
+// and that records the transaction's block-access-list fragment.
 //
 // # Layers
 //
@@ -23,21 +24,30 @@
 //   - [Memory] is a whole state in memory (genesis, state tests, the
 //     in-memory chain's flat state).
 //
+// # State as data
+//
+// Changes leave a transaction or a block as [AccountUpdate]s, sorted by
+// address, each with its changed slots sorted by key; the trie package
+// turns them into state roots, and [Memory.Apply] into a new in-memory
+// state. A whole state given as plain data (a genesis allocation, a state
+// dump, a test's pre-state) is built the same way: [NewMemory] and Apply.
+// Reading such states from JSON is the chainspec package's business.
+//
 // # Invariants
 //
-// The accounts of [Changes], of [BlockState.Updates] and of [BALUpdates] are
-// sorted by address; the slots of an update are sorted by key (BALUpdates
-// takes them in the list's order, which validation keeps sorted). An account
-// whose storage changed without its root being computed reports a non-empty
-// placeholder root: it is only ever compared with types.EmptyRootHash, and
-// the trie package computes real roots from the storage itself.
+// The accounts of [Changes], of [BlockState.Updates], of [Memory.Updates]
+// and of [BALUpdates] are sorted by address; the slots of an update are
+// sorted by key (BALUpdates takes them in the list's order, which
+// validation keeps sorted). An account whose storage changed without its
+// root being computed reports a non-empty placeholder root: it is only ever
+// compared with types.EmptyRootHash, and the trie package computes real
+// roots from the storage itself.
 //
 // The EVM interface has no error results, so a StateDB keeps the first
 // error its Reader returns and goes on (an account whose read failed counts
 // as absent); the caller must check [StateDB.Err] after the transaction and
-// discard its result if it is set. The block access
-// list fragment a StateDB records is not journaled: a revert never removes
-// an access.
+// discard its result if it is set. The block access list fragment a StateDB
+// records is not journaled: a revert never removes an access.
 //
 // # Concurrency
 //
@@ -60,10 +70,10 @@
 //     safe for concurrent use when Base is. Changing K while another
 //     goroutine reads through the same view is a race: each worker keeps its
 //     own view.
-//   - [Memory]'s reads (Account, Storage, Code, Len, Addresses, StorageOf)
-//     may run concurrently with each other. Its mutations (Apply and
-//     ApplyWithUndo) must exclude every other call; the caller serialises
-//     them. The callback of StorageOf must not mutate the Memory.
+//   - [Memory]'s reads (Account, Storage, Code, Len, Addresses, StorageOf,
+//     Updates) may run concurrently with each other. Its mutations (Apply
+//     and ApplyWithUndo) must exclude every other call; the caller
+//     serialises them. The callback of StorageOf must not mutate the Memory.
 //
 // # Ownership
 //
@@ -73,20 +83,12 @@
 //     ownership of its argument.
 //   - The [Changes] that [StateDB.Finalise] returns are owned by the StateDB
 //     and valid until its next Finalise or Reset: the Storage slices point
-//     into a buffer the StateDB reuses. Copy what must outlive that. [StateDB.Logs] is valid until the next
-//     Reset.
+//     into a buffer the StateDB reuses. Copy what must outlive that.
+//     [StateDB.Logs] is valid until the next Reset.
 //   - [BlockState.Apply] retains nothing of the Changes but their code
 //     slices, which are immutable, so the StateDB may be reset right after.
-//   - [BlockState.Updates], [BALUpdates] and [Memory.ApplyWithUndo] return
-//     new slices owned by the caller; the Code slices in them are shared and
-//     read-only. [Memory.Apply] and [NewMemoryFromAlloc] copy what they keep.
-//
-// # Genesis allocations and dumps
-//
-// [ReadGenesisAlloc] reads the alloc object of a go-ethereum genesis file
-// (the execution-specs genesis files use the same format) and [ReadDump]
-// reads a go-ethereum state dump. Both are strict: malformed JSON, bad hex,
-// numbers that overflow and addresses given twice (even in different case)
-// are errors, each matchable with errors.Is. State roots of an [Alloc] are
-// computed by the trie package.
+//   - [BlockState.Updates], [Memory.Updates], [BALUpdates] and
+//     [Memory.ApplyWithUndo] return new slices owned by the caller; the Code
+//     slices in them are shared and read-only. [Memory.Apply] copies what it
+//     keeps.
 package state

@@ -34,35 +34,6 @@ func NewMemory() *Memory {
 	}
 }
 
-// NewMemoryFromAlloc returns an in-memory state holding the accounts of a
-// genesis allocation.
-func NewMemoryFromAlloc(alloc Alloc) *Memory {
-	m := NewMemory()
-	for addr, ga := range alloc {
-		a := &memAccount{acct: types.NewEmptyAccount()}
-		a.acct.Nonce, a.acct.Balance = ga.Nonce, ga.Balance
-		if len(ga.Code) > 0 {
-			code := slices.Clone(ga.Code)
-			a.acct.CodeHash = types.Keccak256One(code)
-			m.codes[a.acct.CodeHash] = code
-		}
-		for k, v := range ga.Storage {
-			if v.IsZero() {
-				continue
-			}
-			if a.storage == nil {
-				a.storage = make(map[uint256.Int]uint256.Int, len(ga.Storage))
-			}
-			a.storage[k] = v
-		}
-		if len(a.storage) > 0 {
-			a.acct.Root = unknownRoot
-		}
-		m.accounts[addr] = a
-	}
-	return m
-}
-
 // Account implements Reader.
 func (m *Memory) Account(addr types.Address) (types.Account, bool, error) {
 	a, ok := m.accounts[addr]
@@ -193,4 +164,29 @@ func (m *Memory) ApplyWithUndo(updates []AccountUpdate) []AccountUpdate {
 	}
 	m.Apply(updates)
 	return undo
+}
+
+// Updates returns the whole state as account updates sorted by address, as
+// if created from nothing: with them, the trie package computes the state's
+// root (trie.UpdateState from the empty root) and a store takes it in. The
+// code and storage slices are fresh; the code bytes are shared.
+func (m *Memory) Updates() []AccountUpdate {
+	addrs := m.Addresses()
+	out := make([]AccountUpdate, len(addrs))
+	for i, addr := range addrs {
+		a := m.accounts[addr]
+		u := &out[i]
+		u.Address, u.Nonce, u.Balance, u.CodeHash = addr, a.acct.Nonce, a.acct.Balance, a.acct.CodeHash
+		if u.CodeHash != types.EmptyCodeHash {
+			u.Code = m.codes[u.CodeHash]
+		}
+		if len(a.storage) > 0 {
+			u.Storage = make([]SlotUpdate, 0, len(a.storage))
+			for k, v := range a.storage {
+				u.Storage = append(u.Storage, SlotUpdate{Key: k, Value: v})
+			}
+			slices.SortFunc(u.Storage, func(x, y SlotUpdate) int { return x.Key.Cmp(&y.Key) })
+		}
+	}
+	return out
 }

@@ -16,11 +16,38 @@ var (
 
 func u(x uint64) uint256.Int { return *uint256.NewInt(x) }
 
+// testAccount is an account of a test pre-state; zero storage values are
+// absent slots.
+type testAccount struct {
+	Balance uint256.Int
+	Nonce   uint64
+	Code    []byte
+	Storage map[uint256.Int]uint256.Int
+}
+
+// memoryOf returns the in-memory state holding accounts.
+func memoryOf(accounts map[types.Address]testAccount) *Memory {
+	updates := make([]AccountUpdate, 0, len(accounts))
+	for addr, a := range accounts {
+		u := AccountUpdate{Address: addr, Nonce: a.Nonce, Balance: a.Balance, CodeHash: types.EmptyCodeHash}
+		if len(a.Code) > 0 {
+			u.Code, u.CodeHash = a.Code, types.Keccak256One(a.Code)
+		}
+		for k, v := range a.Storage {
+			u.Storage = append(u.Storage, SlotUpdate{Key: k, Value: v})
+		}
+		updates = append(updates, u)
+	}
+	m := NewMemory()
+	m.Apply(updates)
+	return m
+}
+
 // testState returns a memory state with A (balance 100, nonce 1, code, slot
 // 1 = 5) and an empty existing account C.
 func testState() *Memory {
 	code := []byte{0x60, 0x00, 0x00}
-	return NewMemoryFromAlloc(Alloc{
+	return memoryOf(map[types.Address]testAccount{
 		addrA: {Balance: u(100), Nonce: 1, Code: code, Storage: map[uint256.Int]uint256.Int{u(1): u(5)}},
 		addrC: {},
 	})
@@ -124,7 +151,7 @@ func TestFinaliseEIP161(t *testing.T) {
 }
 
 func TestFinaliseRipemdQuirk(t *testing.T) {
-	m := NewMemoryFromAlloc(Alloc{ripemd: {}})
+	m := memoryOf(map[types.Address]testAccount{ripemd: {}})
 	s := New(m)
 	snap := s.Snapshot()
 	s.AddBalance(ripemd, ptr(u(0)))
@@ -134,7 +161,7 @@ func TestFinaliseRipemdQuirk(t *testing.T) {
 		t.Fatalf("the RIPEMD-160 touch must survive the revert: %+v", c.Accounts)
 	}
 	// Any other empty account loses the touch with the revert.
-	s.Reset(NewMemoryFromAlloc(Alloc{addrC: {}}))
+	s.Reset(memoryOf(map[types.Address]testAccount{addrC: {}}))
 	snap = s.Snapshot()
 	s.AddBalance(addrC, ptr(u(0)))
 	s.RevertToSnapshot(snap)

@@ -167,3 +167,37 @@ func (t *Trie) batch(keys [][]byte, op func(sub *Trie, n node, i int) (node, boo
 	}
 	return nil
 }
+
+// Unload drops the resolved nodes below nibble depth depth, replacing each
+// committed node there that is stored by hash with a reference to it, so
+// that a trie kept from block to block holds its upper levels decoded (every
+// path goes through them) and its memory stays bounded (at most 16^depth
+// branches). Uncommitted (dirty) nodes and nodes embedded in their parent
+// are kept. The trie's contents and hash do not change.
+func (t *Trie) Unload(depth int) {
+	t.root = unload(t.root, 0, depth)
+}
+
+func unload(n node, at, depth int) node {
+	switch n := n.(type) {
+	case *leafNode:
+		if at >= depth && !n.dirty && n.ref.n == hashRef {
+			return newHashNode(n.ref.b)
+		}
+	case *extNode:
+		if at >= depth && !n.dirty && n.ref.n == hashRef {
+			return newHashNode(n.ref.b)
+		}
+		n.child = unload(n.child, at+len(n.key), depth)
+	case *branchNode:
+		if at >= depth && !n.dirty && n.ref.n == hashRef {
+			return newHashNode(n.ref.b)
+		}
+		for i, k := range n.kids {
+			if k != nil {
+				n.kids[i] = unload(k, at+1, depth)
+			}
+		}
+	}
+	return n
+}

@@ -116,3 +116,50 @@ func TestUpdateBatchMatchesUpdate(t *testing.T) {
 		}
 	}
 }
+
+// TestUnload: a committed trie unloaded below a depth keeps its hash and
+// contents, and drops resolved nodes (reading everything back resolves them
+// from the store again).
+func TestUnload(t *testing.T) {
+	tr := trie.NewEmpty()
+	key := func(i int) []byte { h := types.Keccak256One([]byte{byte(i), byte(i >> 8)}); return h[:] }
+	for i := range 3000 {
+		tr.Update(key(i), bytes.Repeat([]byte{byte(i)}, 1+i%50))
+	}
+	root, set := tr.Commit()
+	store := trie.NewMemStore()
+	store.Add(set)
+	tr2, err := trie.New(root, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, depth := range []int{6, 2, 0} {
+		for i := range 3000 { // resolve everything
+			if _, ok, err := tr2.Get(nil, key(i)); err != nil || !ok {
+				t.Fatalf("key %d: %v %v", i, ok, err)
+			}
+		}
+		tr2.Unload(depth)
+		if tr2.Hash() != root {
+			t.Fatalf("depth %d: hash changed", depth)
+		}
+		for i := range 3000 {
+			v, ok, err := tr2.Get(nil, key(i))
+			if err != nil || !ok || !bytes.Equal(v, bytes.Repeat([]byte{byte(i)}, 1+i%50)) {
+				t.Fatalf("depth %d key %d: %x %v %v", depth, i, v, ok, err)
+			}
+		}
+	}
+	// Dirty nodes stay: an update, an unload, then the commit still has it.
+	tr2.Update(key(1), []byte{1, 2, 3})
+	tr2.Unload(0)
+	r, nodes := tr2.Commit()
+	store.Add(nodes)
+	re, err := trie.New(r, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _, _ := re.Get(nil, key(1)); !bytes.Equal(v, []byte{1, 2, 3}) {
+		t.Fatalf("update lost across Unload: %x", v)
+	}
+}

@@ -16,8 +16,9 @@
 //     building the trie, optionally reporting the nodes it creates.
 //   - [OrderedRoot]: the root of a list keyed by rlp(index): transactions,
 //     receipts, withdrawals.
-//   - [StateRoot] and [StorageRoot]: the state root of a whole state (genesis
-//     allocations, state dumps), storage roots computed in parallel.
+//   - [StateRoot] and [StorageRoot]: the state root of a whole state given
+//     account by account (a genesis allocation, a state dump), storage
+//     roots computed in parallel.
 //
 // # Invariants
 //

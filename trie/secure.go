@@ -55,6 +55,9 @@ func (s *SecureTrie) Delete(key []byte) error {
 	return s.t.Delete(s.hashKey(key))
 }
 
+// Unload drops decoded nodes below a nibble depth; see [Trie.Unload].
+func (s *SecureTrie) Unload(depth int) { s.t.Unload(depth) }
+
 // Hash returns the root hash; see [Trie.Hash].
 func (s *SecureTrie) Hash() types.Hash { return s.t.Hash() }
 

@@ -10,38 +10,7 @@ import (
 	"github.com/balexec/balexec/internal/rlp"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
-	"github.com/holiman/uint256"
 )
-
-// AllocRoot returns the state root of a genesis allocation.
-func AllocRoot(alloc state.Alloc) (types.Hash, error) {
-	accounts := make([]StateAccount, 0, len(alloc))
-	for addr, g := range alloc {
-		accounts = append(accounts, StateAccount{
-			Address: addr, Nonce: g.Nonce, Balance: g.Balance, CodeHash: g.CodeHash(), Storage: g.Storage,
-		})
-	}
-	return StateRoot(accounts)
-}
-
-// MemoryRoot returns the state root of an in-memory state, computing every
-// storage root from scratch.
-func MemoryRoot(m *state.Memory) (types.Hash, error) {
-	addrs := m.Addresses()
-	accounts := make([]StateAccount, len(addrs))
-	for i, addr := range addrs {
-		acct, _, _ := m.Account(addr)
-		a := &accounts[i]
-		a.Address, a.Nonce, a.Balance, a.CodeHash = addr, acct.Nonce, acct.Balance, acct.CodeHash
-		m.StorageOf(addr, func(k, v uint256.Int) {
-			if a.Storage == nil {
-				a.Storage = make(map[uint256.Int]uint256.Int)
-			}
-			a.Storage[k] = v
-		})
-	}
-	return StateRoot(accounts)
-}
 
 // UpdateState applies a block's account updates to the state trie with the
 // given root, reading unchanged nodes from store, and returns the new root
@@ -60,14 +29,22 @@ func UpdateState(root types.Hash, store NodeReader, updates []state.AccountUpdat
 // ctx.Err(), so that a root nobody waits for any more (a speculative run
 // that failed) stops costing CPU.
 func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
+	accounts, err := NewSecure(root, store)
+	if err != nil {
+		return types.Hash{}, nil, err
+	}
+	return UpdateStateOn(ctx, accounts, store, updates)
+}
+
+// UpdateStateOn is UpdateStateContext on an open state trie, which it
+// modifies: a trie kept from the previous block (its upper nodes decoded,
+// see Trie.Unload) saves decoding them again. After an error the trie must
+// be discarded; after success it holds the new state, committed.
+func UpdateStateOn(ctx context.Context, accounts *SecureTrie, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
 	for i := 1; i < len(updates); i++ {
 		if updates[i-1].Address.Compare(&updates[i].Address) >= 0 {
 			return types.Hash{}, nil, fmt.Errorf("%w: updates not sorted at %s", ErrKeyOrder, updates[i].Address)
 		}
-	}
-	accounts, err := NewSecure(root, store)
-	if err != nil {
-		return types.Hash{}, nil, err
 	}
 	n := len(updates)
 	// The hashed keys, once each, and the old accounts of the updated ones

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/balexec/balexec/internal/hexjson"
 )
 
 // Lengths of the fixed-size byte types.
@@ -67,6 +69,34 @@ func (h Hash) Hex() string { return "0x" + hex.EncodeToString(h[:]) }
 // String implements fmt.Stringer.
 func (h Hash) String() string { return h.Hex() }
 
+// Format implements fmt.Formatter: %x and %X print the bytes in hex (%#x
+// with the 0x prefix), %s and %v the 0x-prefixed form, %q it quoted. Without
+// it, %x would print the hex of the String form's characters.
+func (a Address) Format(s fmt.State, verb rune) { formatBytes(s, verb, a[:]) }
+
+// Format implements fmt.Formatter, as Address.Format does.
+func (h Hash) Format(s fmt.State, verb rune) { formatBytes(s, verb, h[:]) }
+
+func formatBytes(s fmt.State, verb rune, b []byte) {
+	switch verb {
+	case 'x', 'X':
+		if s.Flag('#') {
+			s.Write([]byte("0x"))
+		}
+		enc := hex.EncodeToString(b)
+		if verb == 'X' {
+			enc = strings.ToUpper(enc)
+		}
+		s.Write([]byte(enc))
+	case 's', 'v':
+		s.Write([]byte("0x" + hex.EncodeToString(b)))
+	case 'q':
+		fmt.Fprintf(s, "%q", "0x"+hex.EncodeToString(b))
+	default:
+		fmt.Fprintf(s, "%%!%c(0x%s)", verb, hex.EncodeToString(b))
+	}
+}
+
 // IsZero reports whether every byte of h is zero.
 func (h Hash) IsZero() bool { return h == Hash{} }
 
@@ -87,17 +117,6 @@ func (h Hash) MarshalText() ([]byte, error) { return []byte(h.Hex()), nil }
 // UnmarshalText implements encoding.TextUnmarshaler; it requires exactly 32
 // bytes of hex, with or without the 0x prefix.
 func (h *Hash) UnmarshalText(b []byte) error { return decodeFixedHex(h[:], string(b)) }
-
-func decodeFixedHex(dst []byte, s string) error {
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
-	if len(s) != 2*len(dst) {
-		return fmt.Errorf("%w: want %d hex digits, got %d", ErrBadHex, 2*len(dst), len(s))
-	}
-	if _, err := hex.Decode(dst, []byte(s)); err != nil {
-		return fmt.Errorf("%w: %v", ErrBadHex, err)
-	}
-	return nil
-}
 
 // HexToAddress parses a 0x-prefixed (or bare) hex address of exactly 20 bytes.
 func HexToAddress(s string) (Address, error) {
@@ -132,11 +151,8 @@ func MustHexToHash(s string) Hash {
 }
 
 // DecodeHex decodes a 0x-prefixed (or bare) hex string of any even length.
+// The result is never nil: "" and "0x" give an empty slice.
 func DecodeHex(s string) ([]byte, error) {
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadHex, err)
-	}
-	return b, nil
+	b, err := hexjson.ParseBytes(s, hexjson.Lenient)
+	return b, badHex(err)
 }

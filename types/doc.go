@@ -66,12 +66,10 @@
 // # Engine API payloads
 //
 // [ParseNewPayloadRequests] reads engine_newPayloadV2..V5 requests with the
-// engine API's strict hex rules, and [NewPayloadRequest.Block] builds the
-// block as go-ethereum's ExecutableDataToBlock does. The ordered-list trie
-// roots (transactions, withdrawals) come from a [ListRootFunc] the caller
-// supplies, because types cannot import the trie package. The raw
-// block access list bytes stay in [ExecutionPayload.BlockAccessList] for
-// the bal package to decode.
+// engine API's strict hex rules and checks which parameters and fields each
+// version carries. Building the block needs ordered-list trie roots, so the
+// engine package does it. The raw block access list bytes stay in
+// [ExecutionPayload.BlockAccessList] for the bal package to decode.
 //
 // # Concurrency
 //

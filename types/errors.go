@@ -30,15 +30,9 @@ var (
 	// from an EIP-155 v) is not the chain's.
 	ErrInvalidChainID = errors.New("types: invalid chain id for signer")
 
-	// ErrBlockHashMismatch: the block built from an execution payload does
-	// not hash to the payload's blockHash.
-	ErrBlockHashMismatch = errors.New("types: block hash mismatch")
 	// ErrInvalidPayload: an engine API request or execution payload is
 	// malformed or inconsistent with its method version.
 	ErrInvalidPayload = errors.New("types: invalid execution payload")
-	// ErrVersionedHashMismatch: the expected blob versioned hashes of a
-	// payload do not equal the blob hashes of its transactions.
-	ErrVersionedHashMismatch = errors.New("types: blob versioned hashes mismatch")
 	// ErrInvalidRequests: execution requests are empty or not strictly
 	// ordered by type.
 	ErrInvalidRequests = errors.New("types: invalid execution requests")

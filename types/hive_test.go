@@ -3,7 +3,6 @@ package types_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"strconv"
 	"sync"
@@ -298,101 +297,6 @@ func TestHivePayloadTransactions(t *testing.T) {
 				t.Fatalf("block %d tx %d: CanonicalSize %d, want %d", b.Header.Number, i, tx.CanonicalSize(), len(p.Transactions[i]))
 			}
 		}
-	}
-}
-
-// listKey identifies a list of encoded items.
-func listKey(items [][]byte) types.Hash {
-	var buf []byte
-	for _, it := range items {
-		buf = rlp.AppendBytes(buf, it)
-	}
-	return types.Keccak256One(buf)
-}
-
-// TestHivePayloadToBlock builds every block from its engine API request and
-// compares it with chain.rlp. The transactions and withdrawals roots need
-// the trie package, so the ListRootFunc here looks the roots up in the
-// chain.rlp headers by the exact list of items it is given: the built block
-// hashing to the payload's blockHash then proves everything else.
-func TestHivePayloadToBlock(t *testing.T) {
-	h := loadHive(t)
-	roots := map[types.Hash]types.Hash{}
-	for _, b := range h.blocks {
-		txs := make([][]byte, len(b.Transactions))
-		for i, tx := range b.Transactions {
-			txs[i] = tx.MarshalCanonical()
-		}
-		ws := make([][]byte, len(b.Withdrawals))
-		for i := range b.Withdrawals {
-			ws[i] = b.Withdrawals[i].AppendRLP(nil)
-		}
-		roots[listKey(txs)] = b.Header.TxHash
-		roots[listKey(ws)] = b.Header.WithdrawalsHash
-	}
-	missing := 0
-	listRoot := func(n int, item func(int, []byte) []byte) types.Hash {
-		items := make([][]byte, n)
-		for i := range items {
-			items[i] = item(i, nil)
-		}
-		r, ok := roots[listKey(items)]
-		if !ok {
-			missing++
-		}
-		return r
-	}
-	versions := map[int]int{}
-	bals := 0
-	for i := range h.payloads {
-		req := &h.payloads[i]
-		versions[req.Version]++
-		blk, err := req.Block(listRoot)
-		if i == 0 {
-			// The genesis header has the genesis difficulty (0x20000),
-			// which a payload cannot express.
-			if !errors.Is(err, types.ErrBlockHashMismatch) || blk == nil {
-				t.Fatalf("genesis payload: got %v, want ErrBlockHashMismatch", err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Fatalf("payload %d (%s): %v", i, req.Method, err)
-		}
-		if got := blk.AppendRLP(nil); !bytes.Equal(got, h.raw[i-1]) {
-			t.Fatalf("payload %d: built block differs from chain.rlp", i)
-		}
-		if req.Payload.BlockAccessList != nil {
-			bals++
-			if blk.Header.BlockAccessListHash != types.Keccak256One(req.Payload.BlockAccessList) {
-				t.Fatalf("payload %d: BAL hash mismatch", i)
-			}
-		}
-	}
-	if missing != 0 {
-		t.Fatalf("%d list roots requested for lists not in chain.rlp", missing)
-	}
-	if bals != 565 || versions[5] != 565 || versions[4] != 24 || versions[3] != 6 || versions[2] != 6 {
-		t.Fatalf("versions %v, %d access lists", versions, bals)
-	}
-
-	// A payload whose block hash is wrong is rejected with the built block.
-	req := h.payloads[len(h.payloads)-1]
-	req.Payload.BlockHash[0] ^= 1
-	if blk, err := req.Block(listRoot); !errors.Is(err, types.ErrBlockHashMismatch) || blk == nil {
-		t.Fatalf("tampered payload: %v", err)
-	}
-	// So is one whose versioned hashes do not match its blob transactions.
-	for i := range h.payloads {
-		r := h.payloads[i]
-		if len(r.VersionedHashes) == 0 {
-			continue
-		}
-		r.VersionedHashes = r.VersionedHashes[1:]
-		if _, err := r.Block(listRoot); !errors.Is(err, types.ErrVersionedHashMismatch) {
-			t.Fatalf("payload %d without its first versioned hash: %v", i, err)
-		}
-		break
 	}
 }
 

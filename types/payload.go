@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/balexec/balexec/internal/rlp"
 	"github.com/holiman/uint256"
 )
 
@@ -230,14 +229,6 @@ type executionPayloadJSON struct {
 	SlotNumber      *string           `json:"slotNumber"`
 }
 
-// parseFixedHex parses exactly len(dst) bytes of 0x-prefixed hex.
-func parseFixedHex(dst []byte, s string) error {
-	if _, err := hexDigits(s); err != nil {
-		return err
-	}
-	return decodeFixedHex(dst, s)
-}
-
 // UnmarshalJSON implements json.Unmarshaler with the strict hex rules of the
 // engine API. Required fields must be present; every failure wraps
 // ErrInvalidPayload.
@@ -321,141 +312,4 @@ func (p *ExecutionPayload) UnmarshalJSON(data []byte) error {
 		}
 	}
 	return err
-}
-
-// ListRootFunc returns the root of the ordered Merkle-Patricia list trie
-// that maps rlp(i) to item i for i = 0..n-1 (the transactions and
-// withdrawals roots); item appends the encoding of item i to dst and returns
-// it. trie.OrderedRoot has this signature; types cannot import it.
-type ListRootFunc func(n int, item func(i int, dst []byte) []byte) Hash
-
-// Block builds the block of the request's payload, the way go-ethereum's
-// engine.ExecutableDataToBlock does, and checks its hash; see
-// [ExecutionPayload.Block].
-func (r *NewPayloadRequest) Block(listRoot ListRootFunc) (*Block, error) {
-	var requests [][]byte
-	if r.Version >= 4 {
-		requests = r.ExecutionRequests
-		if requests == nil {
-			requests = [][]byte{}
-		}
-	}
-	return r.Payload.Block(r.VersionedHashes, r.ParentBeaconRoot, requests, listRoot)
-}
-
-// Block builds the block of payload p:
-//
-//   - the transactions are decoded strictly from their canonical encodings
-//     and their blob hashes must equal versionedHashes, in order;
-//   - the uncle hash is the empty list hash and the difficulty zero;
-//   - the transactions root is listRoot over the transactions' canonical
-//     encodings, and the withdrawals root (when withdrawals are non-nil)
-//     listRoot over the withdrawals' RLP; an empty list has EmptyRootHash
-//     without a call;
-//   - the requests hash is set when requests is non-nil, the parent beacon
-//     root when beaconRoot is non-nil, the blob gas fields and the slot
-//     number when present, and the block access list hash, keccak256 of the
-//     raw bytes, when the payload carries a non-empty access list.
-//
-// The block access list's bytes must be well-formed RLP; its structure is
-// for the bal package to check (from p.BlockAccessList). Finally the block's
-// hash must equal p.BlockHash: on a mismatch the built block is returned
-// together with an error wrapping ErrBlockHashMismatch.
-func (p *ExecutionPayload) Block(versionedHashes []Hash, beaconRoot *Hash, requests [][]byte, listRoot ListRootFunc) (*Block, error) {
-	if len(p.ExtraData) > MaxExtraDataSize {
-		return nil, fmt.Errorf("%w: extra data of %d bytes", ErrInvalidPayload, len(p.ExtraData))
-	}
-	var txs []*Transaction
-	if n := len(p.Transactions); n > 0 {
-		slab := make([]Transaction, n)
-		txs = make([]*Transaction, n)
-		for i, enc := range p.Transactions {
-			if err := slab[i].DecodeCanonical(enc); err != nil {
-				return nil, fmt.Errorf("%w: transaction %d: %w", ErrInvalidPayload, i, err)
-			}
-			txs[i] = &slab[i]
-		}
-	}
-	k := 0
-	for _, tx := range txs {
-		for _, h := range tx.BlobHashes {
-			if k >= len(versionedHashes) || versionedHashes[k] != h {
-				return nil, fmt.Errorf("%w: blob hash %d is %x", ErrVersionedHashMismatch, k, h)
-			}
-			k++
-		}
-	}
-	if k != len(versionedHashes) {
-		return nil, fmt.Errorf("%w: %d blob hashes, %d versioned hashes", ErrVersionedHashMismatch, k, len(versionedHashes))
-	}
-	if p.BlockAccessList != nil {
-		if len(p.BlockAccessList) == 0 {
-			return nil, fmt.Errorf("%w: empty block access list", ErrInvalidPayload)
-		}
-		if err := rlp.Validate(p.BlockAccessList); err != nil {
-			return nil, fmt.Errorf("%w: block access list: %w", ErrInvalidPayload, err)
-		}
-	}
-
-	h := Header{
-		ParentHash: p.ParentHash,
-		UncleHash:  EmptyListHash,
-		Coinbase:   p.FeeRecipient,
-		Root:       p.StateRoot,
-		TxHash: listRootOrEmpty(listRoot, len(p.Transactions), func(i int, dst []byte) []byte {
-			return append(dst, p.Transactions[i]...)
-		}),
-		ReceiptHash: p.ReceiptsRoot,
-		Bloom:       p.LogsBloom,
-		Number:      p.BlockNumber,
-		GasLimit:    p.GasLimit,
-		GasUsed:     p.GasUsed,
-		Time:        p.Timestamp,
-		Extra:       p.ExtraData,
-		MixDigest:   p.PrevRandao,
-		BaseFee:     p.BaseFeePerGas,
-		Optional:    FieldBaseFee,
-	}
-	if p.Withdrawals != nil {
-		h.WithdrawalsHash = listRootOrEmpty(listRoot, len(p.Withdrawals), func(i int, dst []byte) []byte {
-			return p.Withdrawals[i].AppendRLP(dst)
-		})
-		h.Optional |= FieldWithdrawalsHash
-	}
-	if p.BlobGasUsed != nil {
-		h.BlobGasUsed = *p.BlobGasUsed
-		h.Optional |= FieldBlobGasUsed
-	}
-	if p.ExcessBlobGas != nil {
-		h.ExcessBlobGas = *p.ExcessBlobGas
-		h.Optional |= FieldExcessBlobGas
-	}
-	if beaconRoot != nil {
-		h.ParentBeaconRoot = *beaconRoot
-		h.Optional |= FieldParentBeaconRoot
-	}
-	if requests != nil {
-		h.RequestsHash = CalcRequestsHash(requests)
-		h.Optional |= FieldRequestsHash
-	}
-	if len(p.BlockAccessList) > 0 {
-		h.BlockAccessListHash = Keccak256One(p.BlockAccessList)
-		h.Optional |= FieldBlockAccessListHash
-	}
-	if p.SlotNumber != nil {
-		h.SlotNumber = *p.SlotNumber
-		h.Optional |= FieldSlotNumber
-	}
-	blk := &Block{Header: h, Transactions: txs, Withdrawals: p.Withdrawals}
-	if got := blk.Hash(); got != p.BlockHash {
-		return blk, fmt.Errorf("%w: block %d: payload says %x, built %x", ErrBlockHashMismatch, p.BlockNumber, p.BlockHash, got)
-	}
-	return blk, nil
-}
-
-func listRootOrEmpty(listRoot ListRootFunc, n int, item func(i int, dst []byte) []byte) Hash {
-	if n == 0 {
-		return EmptyRootHash
-	}
-	return listRoot(n, item)
 }

@@ -122,39 +122,3 @@ func TestPayloadParseRejects(t *testing.T) {
 		}
 	}
 }
-
-func TestPayloadBlockRejects(t *testing.T) {
-	h := loadHive(t)
-	var req types.NewPayloadRequest
-	for _, r := range h.payloads {
-		if r.Version == 5 && len(r.Payload.Transactions) > 0 {
-			req = r
-			break
-		}
-	}
-	noRoot := func(int, func(int, []byte) []byte) types.Hash { return types.Hash{} }
-	mutate := func(f func(p *types.NewPayloadRequest)) error {
-		r := req
-		r.Payload.Transactions = append([][]byte(nil), req.Payload.Transactions...)
-		f(&r)
-		_, err := r.Block(noRoot)
-		return err
-	}
-	cases := []struct {
-		name string
-		f    func(p *types.NewPayloadRequest)
-		want error
-	}{
-		{"extra data 33 bytes", func(p *types.NewPayloadRequest) { p.Payload.ExtraData = make([]byte, 33) }, types.ErrInvalidPayload},
-		{"undecodable transaction", func(p *types.NewPayloadRequest) { p.Payload.Transactions[0] = []byte{0x05, 0xc0} }, types.ErrTxTypeNotSupported},
-		{"empty access list bytes", func(p *types.NewPayloadRequest) { p.Payload.BlockAccessList = []byte{} }, types.ErrInvalidPayload},
-		{"malformed access list", func(p *types.NewPayloadRequest) { p.Payload.BlockAccessList = []byte{0xc1} }, types.ErrInvalidPayload},
-		{"extra versioned hash", func(p *types.NewPayloadRequest) { p.VersionedHashes = append(p.VersionedHashes, types.Hash{1}) }, types.ErrVersionedHashMismatch},
-		{"wrong roots", func(p *types.NewPayloadRequest) {}, types.ErrBlockHashMismatch},
-	}
-	for _, c := range cases {
-		if err := mutate(c.f); !errors.Is(err, c.want) {
-			t.Errorf("%s: error %v, want %v", c.name, err, c.want)
-		}
-	}
-}

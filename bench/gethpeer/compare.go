@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	bstate "github.com/balexec/balexec/state"
 	btypes "github.com/balexec/balexec/types"
@@ -69,7 +70,7 @@ const maxMismatchesPerBlock = 40
 // comparer is one comparison run.
 type comparer struct {
 	c      *Chain
-	cfg    *exec.Config // balexec's configuration, parsed from the genesis
+	cfg    *chainspec.Config // balexec's configuration, parsed from the genesis
 	rep    *Report
 	block  uint64
 	count  int
@@ -175,7 +176,7 @@ func (cm *comparer) compareBlock(chain *exec.Chain, i int) (ok, unsupported bool
 	res, insertErr := chain.Insert(bb)
 	if insertErr != nil {
 		cm.add(-1, "insert", "accepted", insertErr)
-		if errors.Is(insertErr, exec.ErrForkNotSupported) {
+		if errors.Is(insertErr, chainspec.ErrForkNotSupported) {
 			return false, true
 		}
 		// Execute the block once more, outside the chain, to see what

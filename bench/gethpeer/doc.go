@@ -11,7 +11,7 @@
 // transactions per block) with go-ethereum's core.GenerateChainWithGenesis
 // and the beacon engine over ethash's faker, as go-ethereum's own tests do.
 // The configuration is go-ethereum's test network of the fork's name (the
-// one execution-spec-tests fixtures and exec.ConfigForNetwork use); the
+// one execution-spec-tests fixtures and chainspec.ConfigForNetwork use); the
 // genesis holds the system contracts, funded keys, instances of a
 // "universal" contract, single-purpose contracts and a few odd accounts
 // (empty ones, accounts at future CREATE2 addresses, a precompile with a
@@ -36,7 +36,7 @@
 //
 // # Comparison
 //
-// [Compare] parses the genesis file with exec.ParseGenesis (the genesis
+// [Compare] parses the genesis file with chainspec.ParseGenesis (the genesis
 // hashes must agree), decodes each block from go-ethereum's RLP with
 // types.DecodeBlock (it must re-encode byte for byte) and imports it with
 // exec.Chain.Insert, which checks gas used, bloom, receipts root, requests

@@ -14,7 +14,7 @@ var (
 	// ErrMismatch: balexec and go-ethereum disagree; the Report lists how.
 	ErrMismatch = errors.New("gethpeer: balexec differs from go-ethereum")
 	// ErrUnsupported: balexec refused a block of a fork it does not execute
-	// yet (exec.ErrForkNotSupported), so nothing past it can be compared.
+	// yet (chainspec.ErrForkNotSupported), so nothing past it can be compared.
 	ErrUnsupported = errors.New("gethpeer: balexec does not execute this fork yet")
 	// ErrSetup: the harness could not set up a side of the comparison (a
 	// genesis that balexec does not parse, or hashes that disagree before any

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/balexec/balexec/bal"
-	"github.com/balexec/balexec/exec"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec/blocktest"
 )
 
@@ -171,7 +171,7 @@ func TestFixture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := exec.ConfigForNetwork(f.String()); err != nil {
+		if _, err := chainspec.ConfigForNetwork(f.String()); err != nil {
 			t.Fatalf("balexec does not know network %s: %v", f, err)
 		}
 		path := filepath.Join(dir, f.String()+".json")
@@ -272,7 +272,7 @@ func TestConfigMatchesNetwork(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		net, err := exec.ConfigForNetwork(f.String())
+		net, err := chainspec.ConfigForNetwork(f.String())
 		if err != nil {
 			t.Fatal(err)
 		}

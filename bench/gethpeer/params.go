@@ -10,7 +10,7 @@ type Fork uint8
 
 // The forks the generator builds chains for. Each is the network of the
 // same name in the ethereum/tests and execution-spec-tests fixtures (and in
-// exec.ConfigForNetwork): every earlier fork active at genesis, and for
+// chainspec.ConfigForNetwork): every earlier fork active at genesis, and for
 // Amsterdam BPO1 and BPO2 as well.
 const (
 	Cancun Fork = iota

@@ -3,6 +3,7 @@ package gethpeer
 import (
 	"fmt"
 
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	btypes "github.com/balexec/balexec/types"
 	"github.com/ethereum/go-ethereum/core"
@@ -54,13 +55,13 @@ func (c *Chain) InsertGeth(bc *core.BlockChain) error {
 // BalexecSide is balexec's side of a chain: the chain at genesis, its
 // configuration, and the blocks decoded by balexec's codec.
 type BalexecSide struct {
-	Config  *exec.Config
+	Config  *chainspec.Config
 	Genesis btypes.Header
 	Chain   *exec.Chain
 	Blocks  []*btypes.Block
 }
 
-// Balexec parses the chain's genesis file with exec.ParseGenesis, checks
+// Balexec parses the chain's genesis file with chainspec.ParseGenesis, checks
 // that balexec's genesis hash is go-ethereum's, and decodes every block
 // from go-ethereum's RLP with types.DecodeBlock.
 func (c *Chain) Balexec() (*BalexecSide, error) {
@@ -89,12 +90,12 @@ func (c *Chain) Balexec() (*BalexecSide, error) {
 
 // balexecGenesis parses the chain's genesis file with balexec and builds its
 // genesis header.
-func (c *Chain) balexecGenesis() (*exec.Genesis, btypes.Header, error) {
+func (c *Chain) balexecGenesis() (*chainspec.Genesis, btypes.Header, error) {
 	gjson, err := c.GenesisJSON()
 	if err != nil {
 		return nil, btypes.Header{}, fmt.Errorf("%w: genesis JSON: %v", ErrSetup, err)
 	}
-	gen, err := exec.ParseGenesis(gjson)
+	gen, err := chainspec.ParseGenesis(gjson)
 	if err != nil {
 		return nil, btypes.Header{}, fmt.Errorf("%w: balexec cannot parse the genesis: %w", ErrSetup, err)
 	}

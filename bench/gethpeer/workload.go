@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/balexec/balexec/bench"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	btypes "github.com/balexec/balexec/types"
 	"github.com/ethereum/go-ethereum/core"
@@ -247,7 +248,7 @@ func (w *Workload) Prepare(impl Impl, senders SenderRegime) (*Run, error) {
 			}
 		}
 	case BalexecSeq, BalexecPar:
-		gen, err := exec.ParseGenesis(w.GenesisJSON)
+		gen, err := chainspec.ParseGenesis(w.GenesisJSON)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: balexec genesis: %w", ErrSetup, w.Name, err)
 		}

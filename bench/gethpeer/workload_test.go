@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/balexec/balexec/bench"
+	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/testdata"
-	"github.com/balexec/balexec/trie"
 	btypes "github.com/balexec/balexec/types"
 )
 
@@ -125,7 +125,7 @@ func TestHiveWorkload(t *testing.T) {
 		if n == 0 {
 			continue
 		}
-		b, err := r.Block(trie.OrderedRoot)
+		b, err := engine.Block(&r)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,7 @@ import (
 	"os"
 
 	"github.com/balexec/balexec/bal"
-	"github.com/balexec/balexec/trie"
+	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/types"
 )
 
@@ -39,7 +39,7 @@ func balVerify(args []string, stdout, stderr io.Writer) error {
 	passed, failed, without := 0, 0, 0
 	for i := range reqs {
 		req := &reqs[i]
-		if len(req.Payload.BlockAccessList) == 0 {
+		if req.Payload.BlockAccessList == nil { // absent; "0x" is present and fails
 			without++
 			continue
 		}
@@ -59,7 +59,7 @@ func balVerify(args []string, stdout, stderr io.Writer) error {
 }
 
 func verifyPayloadBAL(req *types.NewPayloadRequest) error {
-	block, err := req.Block(trie.OrderedRoot)
+	block, err := engine.Block(req)
 	if err != nil {
 		return err
 	}

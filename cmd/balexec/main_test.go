@@ -257,3 +257,47 @@ func TestHelpIsNotAnError(t *testing.T) {
 		}
 	}
 }
+
+// TestRoughEdges: inputs a newcomer hits get a clear error, consistently
+// across commands.
+func TestRoughEdges(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.json")
+	if err := os.WriteFile(empty, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// trie root checks the genesis file as replay does.
+	if out, err := runCmd(t, "trie", "root", "--genesis", empty); err == nil || !strings.Contains(out+err.Error(), "config") {
+		t.Fatalf("trie root of {}: %v\n%s", err, out)
+	}
+	// A present but empty list ("0x") is a failure, not an absent list.
+	data, err := os.ReadFile(testdata.Repo(t, "hivechain-amsterdam/newpayload.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reqs []map[string]any
+	if err := json.Unmarshal(data, &reqs); err != nil {
+		t.Fatal(err)
+	}
+	req := reqs[37]
+	req["params"].([]any)[0].(map[string]any)["blockAccessList"] = "0x"
+	zero, _ := json.Marshal([]any{req})
+	zeroFile := filepath.Join(dir, "zero.json")
+	if err := os.WriteFile(zeroFile, zero, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCmd(t, "bal", "verify", "--payloads", zeroFile); !errors.Is(err, errFailed) || !strings.Contains(out, "0 passed, 1 failed") {
+		t.Fatalf("bal verify of a 0x list: %v\n%s", err, out)
+	}
+	// A folder without fixtures is an error for both runners.
+	for _, cmd := range []string{"statetest", "blocktest"} {
+		if _, err := runCmd(t, cmd, dir+"/nothing-here"); err == nil {
+			t.Fatalf("%s of a missing folder: no error", cmd)
+		}
+		sub := filepath.Join(dir, "nofixtures")
+		os.MkdirAll(sub, 0o755)
+		if _, err := runCmd(t, cmd, sub); err == nil || !strings.Contains(err.Error(), "no .json") {
+			t.Fatalf("%s of a folder without fixtures: %v", cmd, err)
+		}
+	}
+}

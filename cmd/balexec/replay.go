@@ -8,10 +8,10 @@ import (
 	"io"
 	"os"
 
+	"github.com/balexec/balexec/chainspec"
+	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/rlp"
-	"github.com/balexec/balexec/state"
-	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 )
 
@@ -42,7 +42,7 @@ func replay(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	g, err := exec.ReadGenesis(f)
+	g, err := chainspec.ReadGenesis(f)
 	f.Close()
 	if err != nil {
 		return err
@@ -129,7 +129,7 @@ func loadBlocks(chainFile, payloadFile string) ([]*types.Block, [][]byte, error)
 		if r.Payload.BlockNumber == 0 {
 			continue // the genesis, which the genesis file gives
 		}
-		b, err := r.Block(trie.OrderedRoot)
+		b, err := engine.Block(r)
 		if err != nil {
 			return nil, nil, fmt.Errorf("payload %d (block %d): %w", i, uint64(r.Payload.BlockNumber), err)
 		}
@@ -151,11 +151,11 @@ func checkDump(chain *exec.Chain, file string) error {
 		return err
 	}
 	defer f.Close()
-	d, err := state.ReadDump(f)
+	d, err := chainspec.ReadDump(f)
 	if err != nil {
 		return err
 	}
-	root, err := trie.AllocRoot(d.Alloc())
+	root, err := d.Alloc().Root()
 	if err != nil {
 		return err
 	}

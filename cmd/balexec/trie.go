@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/balexec/balexec/state"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/trie"
 )
 
@@ -31,11 +31,13 @@ func trieRoot(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer f.Close()
-		alloc, err := state.ReadGenesisAlloc(f)
+		// The whole file is checked, as replay checks it: a file that is
+		// not a genesis (no config, say) is an error, not an empty state.
+		g, err := chainspec.ReadGenesis(f)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", *genesis, err)
 		}
-		root, err := trie.AllocRoot(alloc)
+		root, err := g.Alloc.Root()
 		if err != nil {
 			return err
 		}
@@ -47,7 +49,7 @@ func trieRoot(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	d, err := state.ReadDump(f)
+	d, err := chainspec.ReadDump(f)
 	if err != nil {
 		return err
 	}
@@ -60,7 +62,7 @@ func trieRoot(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "account %s: storage root %s, dump says %s\n", addr, got, acct.Root)
 		}
 	}
-	root, err := trie.AllocRoot(alloc)
+	root, err := alloc.Root()
 	if err != nil {
 		return err
 	}

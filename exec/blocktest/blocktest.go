@@ -31,10 +31,9 @@ import (
 	"sort"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/runner"
-	"github.com/balexec/balexec/state"
-	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 )
 
@@ -126,11 +125,11 @@ func (t *Test) Run() error {
 // NewChain returns a chain holding the test's genesis block and
 // pre-state, checked against the test's genesis hash.
 func (t *Test) NewChain() (*exec.Chain, error) {
-	cfg, err := exec.ConfigForNetwork(t.json.Network)
+	cfg, err := chainspec.ConfigForNetwork(t.json.Network)
 	if err != nil {
 		return nil, err
 	}
-	pre, err := state.ParseAlloc(t.json.Pre)
+	pre, err := chainspec.ParseAlloc(t.json.Pre)
 	if err != nil {
 		return nil, fmt.Errorf("%w: pre: %v", ErrBadTest, err)
 	}
@@ -214,11 +213,11 @@ func (t *Test) run(chain *exec.Chain) error {
 	case t.json.PostStateHash != nil:
 		want = *t.json.PostStateHash
 	case len(t.json.PostState) > 0:
-		post, err := state.ParseAlloc(t.json.PostState)
+		post, err := chainspec.ParseAlloc(t.json.PostState)
 		if err != nil {
 			return fmt.Errorf("%w: postState: %v", ErrBadTest, err)
 		}
-		if want, err = trie.AllocRoot(post); err != nil {
+		if want, err = post.Root(); err != nil {
 			return err
 		}
 	default:

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -24,9 +23,9 @@ var (
 
 // balRun deploys code at balProbe (with balance and extra accounts) and
 // calls it with exec gas beyond the intrinsic 15000.
-func balRun(t *testing.T, code string, balance uint64, extra state.Alloc, exec uint64) txOut {
+func balRun(t *testing.T, code string, balance uint64, extra testAlloc, exec uint64) txOut {
 	t.Helper()
-	alloc := state.Alloc{balProbe: {Nonce: 1, Balance: u256(balance), Code: asm(t, code)}}
+	alloc := testAlloc{balProbe: {Nonce: 1, Balance: u256(balance), Code: asm(t, code)}}
 	for a, acct := range extra {
 		alloc[a] = acct
 	}
@@ -40,7 +39,7 @@ func balRun(t *testing.T, code string, balance uint64, extra state.Alloc, exec u
 
 // edge runs code with exactly need execution gas and with one less, and
 // checks that addr is in the fragment with need and absent with one less.
-func edge(t *testing.T, what, code string, balance uint64, extra state.Alloc, need uint64, addr types.Address) {
+func edge(t *testing.T, what, code string, balance uint64, extra testAlloc, need uint64, addr types.Address) {
 	t.Helper()
 	short := balRun(t, code, balance, extra, need-1)
 	if !errors.Is(short.res.Err, ErrOutOfGas) {
@@ -56,7 +55,7 @@ func hexAddr(a types.Address) string { return fmt.Sprintf("0x%x", a[:]) }
 
 func TestBALCallTargets(t *testing.T) {
 	tgt := hexAddr(balTarget)
-	bob := state.Alloc{balTarget: {Balance: u256(1)}}
+	bob := testAlloc{balTarget: {Balance: u256(1)}}
 	// Each call: its pushes, the constant warm 100, then the cold access.
 	edge(t, "CALL cold", "PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH20 "+tgt+" PUSH0 CALL STOP", 0, nil, 15+100+2900, balTarget)
 	edge(t, "CALLCODE cold", "PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH20 "+tgt+" PUSH0 CALLCODE STOP", 0, nil, 15+100+2900, balTarget)
@@ -76,7 +75,7 @@ func TestBALCallTargets(t *testing.T) {
 	}
 	// A call into a frame that reverts, and a reverted caller, keep it too.
 	out = balRun(t, "PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH20 "+tgt+" GAS CALL PUSH0 PUSH0 REVERT", 0,
-		state.Alloc{balTarget: {Code: asm(t, "PUSH1 1 PUSH0 SSTORE PUSH0 PUSH0 REVERT")}}, 200_000)
+		testAlloc{balTarget: {Code: asm(t, "PUSH1 1 PUSH0 SSTORE PUSH0 PUSH0 REVERT")}}, 200_000)
 	if out.res.Err != ErrExecutionReverted || entry(out.bal, balTarget) == nil || !hasRead(entry(out.bal, balTarget), 0) {
 		t.Errorf("reverted: %v, target %+v", out.res.Err, entry(out.bal, balTarget))
 	}
@@ -85,7 +84,7 @@ func TestBALCallTargets(t *testing.T) {
 func TestBALDelegationTarget(t *testing.T) {
 	deleg := types.Address{0xde, 0x1e}
 	next := types.Address{0x0e, 0x87}
-	extra := state.Alloc{
+	extra := testAlloc{
 		deleg:     {Code: AppendDelegation(nil, balTarget)},
 		balTarget: {Code: AppendDelegation(nil, next)}, // a second hop, never followed
 	}
@@ -153,7 +152,7 @@ func TestBALCreateTargets(t *testing.T) {
 		t.Errorf("state-gas OOG: %v, target %+v", out.res.Err, entry(out.bal, created))
 	}
 	// A collision is recorded, with no change.
-	out = balRun(t, "PUSH0 PUSH0 PUSH0 CREATE STOP", 0, state.Alloc{created: {Nonce: 1}}, 300_000)
+	out = balRun(t, "PUSH0 PUSH0 PUSH0 CREATE STOP", 0, testAlloc{created: {Nonce: 1}}, 300_000)
 	if !emptyEntry(entry(out.bal, created)) {
 		t.Errorf("collision: target %+v", entry(out.bal, created))
 	}
@@ -199,7 +198,7 @@ func TestBALStorageReads(t *testing.T) {
 	// A callee's write undone by its caller's revert stays a read.
 	callee := types.Address{0xca, 0x11}
 	out = balRun(t, "PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 PUSH20 "+hexAddr(callee)+" GAS CALL PUSH0 PUSH0 REVERT", 0,
-		state.Alloc{callee: {Code: asm(t, "PUSH1 1 PUSH1 3 SSTORE STOP")}}, 200_000)
+		testAlloc{callee: {Code: asm(t, "PUSH1 1 PUSH1 3 SSTORE STOP")}}, 200_000)
 	if e := entry(out.bal, callee); !hasRead(e, 3) || hasWrite(e, 3) {
 		t.Errorf("parent revert: %+v", e)
 	}
@@ -207,7 +206,7 @@ func TestBALStorageReads(t *testing.T) {
 	// value, or there and back.
 	pre := map[uint256.Int]uint256.Int{{}: u256(5)}
 	for _, code := range []string{"PUSH1 5 PUSH0 SSTORE STOP", "PUSH1 6 PUSH0 SSTORE PUSH1 5 PUSH0 SSTORE STOP"} {
-		c := newTxChain(t, amsAlloc(state.Alloc{balProbe: {Code: asm(t, code), Storage: pre}}))
+		c := newTxChain(t, amsAlloc(testAlloc{balProbe: {Code: asm(t, code), Storage: pre}}))
 		out := c.apply(c.msg(amsSender, balProbe, 0, 100_000, nil))
 		if e := entry(out.bal, balProbe); out.res.Err != nil || !hasRead(e, 0) || hasWrite(e, 0) {
 			t.Errorf("%q: %v, %+v", code, out.res.Err, e)
@@ -223,7 +222,7 @@ func TestBALStorageReads(t *testing.T) {
 func TestBALAuthorities(t *testing.T) {
 	target := types.Address{0x7a}
 	keyWrongChain, keyBadNonce, keyOK, keyCode := authKey(0x21), authKey(0x22), authKey(0x23), authKey(0x24)
-	c := newTxChain(t, amsAlloc(state.Alloc{keyAddress(keyCode): {Code: []byte{0x60}}}))
+	c := newTxChain(t, amsAlloc(testAlloc{keyAddress(keyCode): {Code: []byte{0x60}}}))
 	msg := c.msg(amsSender, amsSender, 0, 2_000_000, nil)
 	msg.Type = types.SetCodeTxType
 	msg.AuthList = []types.Authorization{

@@ -46,8 +46,8 @@ func mustHex(s string) []byte {
 
 // amsAlloc is the worked examples' pre-state (without the system contracts,
 // which no transaction-level test needs), plus extra accounts.
-func amsAlloc(extra state.Alloc) state.Alloc {
-	a := state.Alloc{
+func amsAlloc(extra testAlloc) testAlloc {
+	a := testAlloc{
 		amsSender:  {Balance: *uint256.NewInt(1e18)},
 		amsBob:     {Balance: *uint256.NewInt(1)},
 		amsCounter: {Code: amsCounterCode, Storage: map[uint256.Int]uint256.Int{{}: u256(5)}},
@@ -74,18 +74,18 @@ type txChain struct {
 	index uint32
 }
 
-func newTxChain(t testing.TB, alloc state.Alloc) *txChain {
+func newTxChain(t testing.TB, alloc testAlloc) *txChain {
 	t.Helper()
 	return newTxChainRules(t, alloc, RulesFor(1, Amsterdam))
 }
 
-func newTxChainRules(t testing.TB, alloc state.Alloc, rules Rules) *txChain {
+func newTxChainRules(t testing.TB, alloc testAlloc, rules Rules) *txChain {
 	t.Helper()
 	vm, err := NewEVM(amsBlock(), rules, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &txChain{t: t, bs: state.NewBlockState(state.NewMemoryFromAlloc(alloc)), vm: vm, gp: NewGasPool(amsGasLimit)}
+	return &txChain{t: t, bs: state.NewBlockState(alloc.memory()), vm: vm, gp: NewGasPool(amsGasLimit)}
 }
 
 // txOut is the outcome of one transaction.

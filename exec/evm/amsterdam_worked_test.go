@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/balexec/balexec/bal"
-	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -200,7 +199,7 @@ func TestWorkedZeroTipZeroValue(t *testing.T) {
 
 func TestWorkedStorageClearRefund(t *testing.T) {
 	clearer := types.Address{18: 0xc1, 19: 0xea}
-	c := newTxChain(t, amsAlloc(state.Alloc{
+	c := newTxChain(t, amsAlloc(testAlloc{
 		clearer: {Code: mustHex("600060005500"), Storage: map[uint256.Int]uint256.Int{{}: u256(5)}},
 	}))
 	out := c.apply(c.msg(amsSender, clearer, 0, 100000, nil))

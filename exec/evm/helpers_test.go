@@ -3,6 +3,7 @@ package evm
 import (
 	"testing"
 
+	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -71,3 +72,33 @@ func callContract(t testing.TB, evm *EVM, state *memState, code []byte, input []
 }
 
 func u256(v uint64) uint256.Int { return *uint256.NewInt(v) }
+
+// testAlloc is a test pre-state given as plain data, account by account.
+type testAlloc map[types.Address]testAccount
+
+// testAccount is an account of a testAlloc; zero storage values are absent
+// slots.
+type testAccount struct {
+	Balance uint256.Int
+	Nonce   uint64
+	Code    []byte
+	Storage map[uint256.Int]uint256.Int
+}
+
+// memory returns the pre-state as an in-memory state.
+func (a testAlloc) memory() *state.Memory {
+	updates := make([]state.AccountUpdate, 0, len(a))
+	for addr, acct := range a {
+		u := state.AccountUpdate{Address: addr, Nonce: acct.Nonce, Balance: acct.Balance, CodeHash: types.EmptyCodeHash}
+		if len(acct.Code) > 0 {
+			u.Code, u.CodeHash = acct.Code, types.Keccak256One(acct.Code)
+		}
+		for k, v := range acct.Storage {
+			u.Storage = append(u.Storage, state.SlotUpdate{Key: k, Value: v})
+		}
+		updates = append(updates, u)
+	}
+	m := state.NewMemory()
+	m.Apply(updates)
+	return m
+}

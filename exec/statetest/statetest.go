@@ -35,8 +35,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/exec/evm"
+	"github.com/balexec/balexec/internal/hexjson"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
@@ -85,7 +87,7 @@ type Test struct {
 	File string
 	Name string
 	json stJSON
-	pre  state.Alloc
+	pre  chainspec.Alloc
 }
 
 type stJSON struct {
@@ -168,7 +170,7 @@ func ParseFile(path string) ([]*Test, error) {
 			return nil, fmt.Errorf("%w: %s %s: %v", ErrBadTest, path, name, err)
 		}
 		_, t.json.Tx.hasBlob = txFields["blobVersionedHashes"]
-		if t.pre, err = state.ParseAlloc(t.json.Pre); err != nil {
+		if t.pre, err = chainspec.ParseAlloc(t.json.Pre); err != nil {
 			return nil, fmt.Errorf("%w: %s %s: pre: %v", ErrBadTest, path, name, err)
 		}
 		tests = append(tests, t)
@@ -242,7 +244,7 @@ func run(c Case, cfg evm.Config) (Result, error) {
 	post := c.post()
 	res.WantRoot, res.WantLogs = post.Hash, post.Logs
 
-	mem := state.NewMemoryFromAlloc(c.Test.pre)
+	mem := c.Test.pre.Memory()
 	sdb := state.New(mem)
 	block, err := c.Test.blockContext(fork)
 	if err != nil {
@@ -266,7 +268,7 @@ func run(c Case, cfg evm.Config) (Result, error) {
 			return res, txErr
 		}
 		// The state is as before the transaction.
-		if res.Root, err = trie.MemoryRoot(mem); err != nil {
+		if res.Root, err = memoryRoot(mem); err != nil {
 			return res, err
 		}
 		res.Logs = types.LogsHash(nil)
@@ -286,7 +288,7 @@ func run(c Case, cfg evm.Config) (Result, error) {
 		return res, err
 	}
 	mem.Apply(changes.Accounts)
-	if res.Root, err = trie.MemoryRoot(mem); err != nil {
+	if res.Root, err = memoryRoot(mem); err != nil {
 		return res, err
 	}
 	if post.ExpectException != "" {
@@ -340,19 +342,19 @@ func (t *Test) message(post *stPost, fork evm.Fork, baseFee *uint256.Int) (evm.M
 	if tx.Sender == nil {
 		return m, fmt.Errorf("%w: no sender", ErrBadTest)
 	}
-	nonce, ok := new(big.Int).SetString(strings.TrimPrefix(tx.Nonce, "0x"), 16)
-	if tx.Nonce == "" || tx.Nonce == "0x" {
-		nonce, ok = new(big.Int), true
-	}
-	if !ok {
-		return m, fmt.Errorf("%w: nonce %q", ErrBadTest, tx.Nonce)
-	}
-	if !nonce.IsUint64() {
+	// The nonce and the values are hexjson.Fixture quantities that may also
+	// be "" (zero).
+	const quantity = hexjson.Fixture | hexjson.EmptyZero
+	nonce, err := hexjson.ParseUint64(tx.Nonce, quantity)
+	switch {
+	case errors.Is(err, hexjson.ErrOverflow):
 		// EIP-2681: such a transaction cannot exist.
-		return m, fmt.Errorf("%w: nonce %v exceeds 2^64-1", evm.ErrNonceMax, nonce)
+		return m, fmt.Errorf("%w: nonce %.40s exceeds 2^64-1", evm.ErrNonceMax, tx.Nonce)
+	case err != nil:
+		return m, fmt.Errorf("%w: nonce %q: %v", ErrBadTest, tx.Nonce, err)
 	}
 	m.From = *tx.Sender
-	m.Nonce = nonce.Uint64()
+	m.Nonce = nonce
 	if tx.To == "" {
 		m.IsCreate = true
 	} else {
@@ -368,20 +370,17 @@ func (t *Test) message(post *stPost, fork evm.Fork, baseFee *uint256.Int) (evm.M
 	}
 	m.Data = data
 	m.GasLimit = uint64(tx.GasLimit[ix.Gas])
-	if v := tx.Value[ix.Value]; v != "0x" && v != "" {
-		// Values are 0x-prefixed hex, possibly with leading zeros; a value
-		// beyond 256 bits is written "0x:bigint 0x..." and makes the
-		// transaction impossible.
-		digits := strings.TrimPrefix(strings.TrimPrefix(v, "0x:bigint "), "0x")
-		b, ok := new(big.Int).SetString(digits, 16)
-		if !ok || b.Sign() < 0 {
-			return m, fmt.Errorf("%w: value %q", ErrBadTest, v)
-		}
-		if b.BitLen() > 256 {
-			return m, fmt.Errorf("%w: value %s", errValueOverflow, v)
-		}
-		m.Value.SetFromBig(b)
+	// A value beyond 256 bits is written "0x:bigint 0x..." and makes the
+	// transaction impossible.
+	v := tx.Value[ix.Value]
+	value, err := hexjson.ParseUint256(strings.TrimPrefix(v, "0x:bigint "), quantity)
+	switch {
+	case errors.Is(err, hexjson.ErrOverflow):
+		return m, fmt.Errorf("%w: value %.40s", errValueOverflow, v)
+	case err != nil:
+		return m, fmt.Errorf("%w: value %q: %v", ErrBadTest, v, err)
 	}
+	m.Value = value
 	if tx.AccessLists != nil && ix.Data < len(tx.AccessLists) && tx.AccessLists[ix.Data] != nil {
 		m.AccessList = *tx.AccessLists[ix.Data]
 	}
@@ -456,42 +455,34 @@ func (t *Test) message(post *stPost, fork evm.Fork, baseFee *uint256.Int) (evm.M
 	return m, nil
 }
 
-// hexU64 and hexU256 parse the tests' 0x-prefixed quantities, which may have
-// leading zeros.
+// hexU64 and hexU256 read the tests' quantities: JSON strings of 0x-hex,
+// lower-case prefix, often with leading zeros, "0x" being zero
+// (hexjson.Fixture).
 type hexU64 uint64
 
 func (h *hexU64) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
+	v, ok, err := hexjson.Uint64(b, hexjson.Fixture)
+	if err != nil || !ok {
+		return fmt.Errorf("%w: bad uint64 %.40s: %v", ErrBadTest, b, err)
 	}
-	x, ok := new(big.Int).SetString(strings.TrimPrefix(s, "0x"), 16)
-	if s == "0x" {
-		x, ok = new(big.Int), true
-	}
-	if !ok || !x.IsUint64() {
-		return fmt.Errorf("%w: bad uint64 %q", ErrBadTest, s)
-	}
-	*h = hexU64(x.Uint64())
+	*h = hexU64(v)
 	return nil
 }
 
 type hexU256 uint256.Int
 
 func (h *hexU256) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
+	z, ok, err := hexjson.Uint256(b, hexjson.Fixture)
+	if err != nil || !ok {
+		return fmt.Errorf("%w: bad uint256 %.40s: %v", ErrBadTest, b, err)
 	}
-	x, ok := new(big.Int).SetString(strings.TrimPrefix(s, "0x"), 16)
-	if s == "0x" {
-		x, ok = new(big.Int), true
-	}
-	if !ok || x.Sign() < 0 || x.BitLen() > 256 {
-		return fmt.Errorf("%w: bad uint256 %q", ErrBadTest, s)
-	}
-	var z uint256.Int
-	z.SetFromBig(x)
 	*h = hexU256(z)
 	return nil
+}
+
+// memoryRoot returns the state root of an in-memory state, built from
+// scratch.
+func memoryRoot(m *state.Memory) (types.Hash, error) {
+	root, _, err := trie.UpdateState(types.EmptyRootHash, trie.NewMemStore(), m.Updates())
+	return root, err
 }

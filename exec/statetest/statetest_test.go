@@ -17,14 +17,14 @@ func TestGeneralStateTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every fourth file by default, every tenth with -short (the race
+	// detector's run in CI), all with BALEXEC_EXHAUSTIVE=1 (CI's
+	// exhaustive step).
+	step := 4
 	if testing.Short() {
-		// -short (the race-detector run in CI) takes every tenth file.
-		var some []string
-		for i := 0; i < len(files); i += 10 {
-			some = append(some, files[i])
-		}
-		files = some
+		step = 10
 	}
+	files = testdata.Sample(files, step)
 	sum := RunFiles(files, nil)
 	for _, e := range sum.LoadErrors {
 		t.Errorf("load: %v", e)

@@ -1,4 +1,4 @@
-package state_test
+package chainspec_test
 
 import (
 	"bytes"
@@ -7,30 +7,30 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/internal/testdata"
-	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
 
-func allocRoot(t testing.TB, a state.Alloc) types.Hash {
+func allocRoot(t testing.TB, a chainspec.Alloc) types.Hash {
 	t.Helper()
-	root, err := trie.AllocRoot(a)
+	root, err := a.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return root
 }
 
-func readGenesis(t testing.TB, rel string) state.Alloc {
+func readGenesis(t testing.TB, rel string) chainspec.Alloc {
 	t.Helper()
 	f, err := os.Open(testdata.Repo(t, rel))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	alloc, err := state.ReadGenesisAlloc(f)
+	alloc, err := chainspec.ReadGenesisAlloc(f)
 	if err != nil {
 		t.Fatalf("%s: %v", rel, err)
 	}
@@ -104,7 +104,7 @@ func TestHeadStateDump(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	d, err := state.ReadDump(f)
+	d, err := chainspec.ReadDump(f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestParseAllocFormats(t *testing.T) {
 		"0x00000000000000000000000000000000000000dd": {"balance": "0x0000000000000000000000000000000000000000000000000000000000000000000001",
 			"nonce": "18446744073709551615", "secretKey": "ignored"}
 	}`
-	alloc, err := state.ParseAlloc([]byte(in))
+	alloc, err := chainspec.ParseAlloc([]byte(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,22 +177,22 @@ func TestParseAllocFormats(t *testing.T) {
 		t.Errorf("dd: %+v", d)
 	}
 	// Alloc works with encoding/json too.
-	var viaJSON state.Alloc
+	var viaJSON chainspec.Alloc
 	if err := viaJSON.UnmarshalJSON([]byte(in)); err != nil || len(viaJSON) != 4 {
 		t.Fatalf("UnmarshalJSON: %v", err)
 	}
 	// A genesis without alloc is empty.
-	if alloc, err := state.ReadGenesisAlloc(strings.NewReader(`{"config": {}}`)); err != nil || len(alloc) != 0 {
+	if alloc, err := chainspec.ReadGenesisAlloc(strings.NewReader(`{"config": {}}`)); err != nil || len(alloc) != 0 {
 		t.Fatalf("no alloc: %v %v", alloc, err)
 	}
 	max := "0x" + strings.Repeat("f", 64)
-	if alloc, err := state.ParseAlloc([]byte(`{"0000000000000000000000000000000000000001": {"balance": "` + max + `"}}`)); err != nil {
+	if alloc, err := chainspec.ParseAlloc([]byte(`{"0000000000000000000000000000000000000001": {"balance": "` + max + `"}}`)); err != nil {
 		t.Fatal(err)
 	} else if b := alloc[types.Address{19: 1}].Balance; b != *new(uint256.Int).SetAllOne() {
 		t.Fatalf("max balance %v", b.Hex())
 	}
 	maxDec := "115792089237316195423570985008687907853269984665640564039457584007913129639935"
-	if alloc, err := state.ParseAlloc([]byte(`{"0000000000000000000000000000000000000001": {"balance": "` + maxDec + `"}}`)); err != nil {
+	if alloc, err := chainspec.ParseAlloc([]byte(`{"0000000000000000000000000000000000000001": {"balance": "` + maxDec + `"}}`)); err != nil {
 		t.Fatal(err)
 	} else if b := alloc[types.Address{19: 1}].Balance; b != *new(uint256.Int).SetAllOne() {
 		t.Fatalf("max decimal balance %v", b.Hex())
@@ -207,52 +207,52 @@ func TestAllocErrors(t *testing.T) {
 		in   string
 		want error
 	}{
-		{"not json", `{`, state.ErrInvalidJSON},
-		{"trailing data", `{} {}`, state.ErrInvalidJSON},
-		{"array", `[]`, state.ErrInvalidJSON},
-		{"account not object", acct(`"x"`), state.ErrInvalidJSON},
-		{"account null", acct(`null`), state.ErrInvalidJSON},
-		{"balance number", acct(`{"balance": 5}`), state.ErrInvalidJSON},
-		{"missing balance", acct(`{"nonce": "0x1"}`), state.ErrMissingField},
-		{"balance bad hex", acct(`{"balance": "0xzz"}`), state.ErrInvalidNumber},
-		{"balance empty hex", acct(`{"balance": "0x"}`), state.ErrInvalidNumber},
-		{"balance negative", acct(`{"balance": "-1"}`), state.ErrInvalidNumber},
-		{"balance plus", acct(`{"balance": "+1"}`), state.ErrInvalidNumber},
-		{"balance 257 bits hex", acct(`{"balance": "0x1` + strings.Repeat("0", 64) + `"}`), state.ErrOverflow},
-		{"balance 257 bits dec", acct(`{"balance": "115792089237316195423570985008687907853269984665640564039457584007913129639936"}`), state.ErrOverflow},
-		{"nonce float", acct(`{"balance": "1", "nonce": 1.5}`), state.ErrInvalidNumber},
-		{"nonce exponent", acct(`{"balance": "1", "nonce": 1e3}`), state.ErrInvalidNumber},
-		{"nonce negative", acct(`{"balance": "1", "nonce": -1}`), state.ErrInvalidNumber},
-		{"nonce overflow", acct(`{"balance": "1", "nonce": "0x10000000000000000"}`), state.ErrOverflow},
-		{"nonce object", acct(`{"balance": "1", "nonce": {}}`), state.ErrInvalidNumber},
-		{"code odd", acct(`{"balance": "1", "code": "0x123"}`), state.ErrInvalidHex},
-		{"code bad", acct(`{"balance": "1", "code": "0xzz"}`), state.ErrInvalidHex},
-		{"code number", acct(`{"balance": "1", "code": 12}`), state.ErrInvalidJSON},
-		{"storage array", acct(`{"balance": "1", "storage": []}`), state.ErrInvalidJSON},
-		{"storage value number", acct(`{"balance": "1", "storage": {"0x01": 1}}`), state.ErrInvalidJSON},
-		{"storage key too long", acct(`{"balance": "1", "storage": {"0x` + strings.Repeat("00", 33) + `": "0x01"}}`), state.ErrOverflow},
-		{"storage value too long", acct(`{"balance": "1", "storage": {"0x01": "0x` + strings.Repeat("00", 33) + `"}}`), state.ErrOverflow},
-		{"storage odd", acct(`{"balance": "1", "storage": {"0x1": "0x01"}}`), state.ErrInvalidHex},
-		{"storage bad hex", acct(`{"balance": "1", "storage": {"0x01": "0xgg"}}`), state.ErrInvalidHex},
-		{"storage duplicate", acct(`{"balance": "1", "storage": {"0x01": "0x01", "0x0001": "0x02"}}`), state.ErrDuplicateSlot},
-		{"address short", `{"0xaa": {"balance": "1"}}`, state.ErrInvalidHex},
-		{"address bad", `{"0x00000000000000000000000000000000000000zz": {"balance": "1"}}`, state.ErrInvalidHex},
-		{"address case duplicate", `{"0x00000000000000000000000000000000000000aa": {"balance": "1"}, "0x00000000000000000000000000000000000000AA": {"balance": "2"}}`, state.ErrDuplicateAddress},
-		{"address prefix duplicate", `{"0x00000000000000000000000000000000000000aa": {"balance": "1"}, "00000000000000000000000000000000000000aa": {"balance": "2"}}`, state.ErrDuplicateAddress},
-		{"address exact duplicate", `{"00000000000000000000000000000000000000aa": {"balance": "1"}, "00000000000000000000000000000000000000aa": {"balance": "2"}}`, state.ErrDuplicateAddress},
+		{"not json", `{`, chainspec.ErrInvalidJSON},
+		{"trailing data", `{} {}`, chainspec.ErrInvalidJSON},
+		{"array", `[]`, chainspec.ErrInvalidJSON},
+		{"account not object", acct(`"x"`), chainspec.ErrInvalidJSON},
+		{"account null", acct(`null`), chainspec.ErrInvalidJSON},
+		{"balance number", acct(`{"balance": 5}`), chainspec.ErrInvalidJSON},
+		{"missing balance", acct(`{"nonce": "0x1"}`), chainspec.ErrMissingField},
+		{"balance bad hex", acct(`{"balance": "0xzz"}`), chainspec.ErrInvalidNumber},
+		{"balance empty hex", acct(`{"balance": "0x"}`), chainspec.ErrInvalidNumber},
+		{"balance negative", acct(`{"balance": "-1"}`), chainspec.ErrInvalidNumber},
+		{"balance plus", acct(`{"balance": "+1"}`), chainspec.ErrInvalidNumber},
+		{"balance 257 bits hex", acct(`{"balance": "0x1` + strings.Repeat("0", 64) + `"}`), chainspec.ErrOverflow},
+		{"balance 257 bits dec", acct(`{"balance": "115792089237316195423570985008687907853269984665640564039457584007913129639936"}`), chainspec.ErrOverflow},
+		{"nonce float", acct(`{"balance": "1", "nonce": 1.5}`), chainspec.ErrInvalidNumber},
+		{"nonce exponent", acct(`{"balance": "1", "nonce": 1e3}`), chainspec.ErrInvalidNumber},
+		{"nonce negative", acct(`{"balance": "1", "nonce": -1}`), chainspec.ErrInvalidNumber},
+		{"nonce overflow", acct(`{"balance": "1", "nonce": "0x10000000000000000"}`), chainspec.ErrOverflow},
+		{"nonce object", acct(`{"balance": "1", "nonce": {}}`), chainspec.ErrInvalidNumber},
+		{"code odd", acct(`{"balance": "1", "code": "0x123"}`), chainspec.ErrInvalidHex},
+		{"code bad", acct(`{"balance": "1", "code": "0xzz"}`), chainspec.ErrInvalidHex},
+		{"code number", acct(`{"balance": "1", "code": 12}`), chainspec.ErrInvalidJSON},
+		{"storage array", acct(`{"balance": "1", "storage": []}`), chainspec.ErrInvalidJSON},
+		{"storage value number", acct(`{"balance": "1", "storage": {"0x01": 1}}`), chainspec.ErrInvalidJSON},
+		{"storage key too long", acct(`{"balance": "1", "storage": {"0x` + strings.Repeat("00", 33) + `": "0x01"}}`), chainspec.ErrOverflow},
+		{"storage value too long", acct(`{"balance": "1", "storage": {"0x01": "0x` + strings.Repeat("00", 33) + `"}}`), chainspec.ErrOverflow},
+		{"storage odd", acct(`{"balance": "1", "storage": {"0x1": "0x01"}}`), chainspec.ErrInvalidHex},
+		{"storage bad hex", acct(`{"balance": "1", "storage": {"0x01": "0xgg"}}`), chainspec.ErrInvalidHex},
+		{"storage duplicate", acct(`{"balance": "1", "storage": {"0x01": "0x01", "0x0001": "0x02"}}`), chainspec.ErrDuplicateSlot},
+		{"address short", `{"0xaa": {"balance": "1"}}`, chainspec.ErrInvalidHex},
+		{"address bad", `{"0x00000000000000000000000000000000000000zz": {"balance": "1"}}`, chainspec.ErrInvalidHex},
+		{"address case duplicate", `{"0x00000000000000000000000000000000000000aa": {"balance": "1"}, "0x00000000000000000000000000000000000000AA": {"balance": "2"}}`, chainspec.ErrDuplicateAddress},
+		{"address prefix duplicate", `{"0x00000000000000000000000000000000000000aa": {"balance": "1"}, "00000000000000000000000000000000000000aa": {"balance": "2"}}`, chainspec.ErrDuplicateAddress},
+		{"address exact duplicate", `{"00000000000000000000000000000000000000aa": {"balance": "1"}, "00000000000000000000000000000000000000aa": {"balance": "2"}}`, chainspec.ErrDuplicateAddress},
 	}
 	for _, c := range cases {
-		_, err := state.ParseAlloc([]byte(c.in))
+		_, err := chainspec.ParseAlloc([]byte(c.in))
 		if !errors.Is(err, c.want) {
 			t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
 		}
 		// The same through a whole genesis file.
-		_, err = state.ReadGenesisAlloc(strings.NewReader(`{"config": {}, "alloc": ` + c.in + `}`))
+		_, err = chainspec.ReadGenesisAlloc(strings.NewReader(`{"config": {}, "alloc": ` + c.in + `}`))
 		if !errors.Is(err, c.want) {
 			t.Errorf("%s (genesis): err = %v, want %v", c.name, err, c.want)
 		}
 	}
-	if _, err := state.ReadGenesisAlloc(strings.NewReader(`[1]`)); !errors.Is(err, state.ErrInvalidJSON) {
+	if _, err := chainspec.ReadGenesisAlloc(strings.NewReader(`[1]`)); !errors.Is(err, chainspec.ErrInvalidJSON) {
 		t.Errorf("genesis array: %v", err)
 	}
 }
@@ -267,7 +267,7 @@ func TestDumpErrors(t *testing.T) {
 		return `{"root": "` + root + `", "accounts": {"` + addr + `": ` + acct + `}}`
 	}
 	good := `{"balance": "1", "nonce": 0, "root": "` + empty + `", "codeHash": "` + noCode + `"}`
-	if d, err := state.ReadDump(strings.NewReader(dump(empty[2:], good))); err != nil || len(d.Accounts) != 1 {
+	if d, err := chainspec.ReadDump(strings.NewReader(dump(empty[2:], good))); err != nil || len(d.Accounts) != 1 {
 		t.Fatalf("good dump: %v", err)
 	}
 	with := func(extra string) string { return strings.TrimSuffix(good, "}") + ", " + extra + "}" }
@@ -277,22 +277,22 @@ func TestDumpErrors(t *testing.T) {
 		in   string
 		want error
 	}{
-		{"not json", `{"root": `, state.ErrInvalidJSON},
-		{"no root", `{"accounts": {}}`, state.ErrMissingField},
-		{"bad root", dump("0x1234", good), state.ErrInvalidHex},
-		{"missing root field", dump(empty, `{"balance": "1", "codeHash": "`+noCode+`"}`), state.ErrMissingField},
-		{"missing codeHash", dump(empty, `{"balance": "1", "root": "`+empty+`"}`), state.ErrMissingField},
-		{"missing balance", dump(empty, `{"root": "`+empty+`", "codeHash": "`+noCode+`"}`), state.ErrMissingField},
-		{"bad balance", dump(empty, strings.Replace(good, `"1"`, `"1x"`, 1)), state.ErrInvalidNumber},
-		{"code mismatch", dump(empty, with(`"code": "0x00"`)), state.ErrInconsistentDump},
-		{"address mismatch", dump(empty, with(`"address": "0x00000000000000000000000000000000000000ab"`)), state.ErrInconsistentDump},
-		{"key mismatch", dump(empty, with(`"key": "`+wrongKey.Hex()+`"`)), state.ErrInconsistentDump},
-		{"missing preimage", `{"root": "` + empty + `", "accounts": {"pre(0x12)": ` + good + `}}`, state.ErrMissingField},
-		{"duplicate address", `{"root": "` + empty + `", "accounts": {"` + addr + `": ` + good + `, "` + strings.ToUpper(addr[2:]) + `": ` + good + `}}`, state.ErrDuplicateAddress},
-		{"storage duplicate", dump(empty, with(`"storage": {"0x01": "01", "0x0000000000000000000000000000000000000000000000000000000000000001": "02"}`)), state.ErrDuplicateSlot},
+		{"not json", `{"root": `, chainspec.ErrInvalidJSON},
+		{"no root", `{"accounts": {}}`, chainspec.ErrMissingField},
+		{"bad root", dump("0x1234", good), chainspec.ErrInvalidHex},
+		{"missing root field", dump(empty, `{"balance": "1", "codeHash": "`+noCode+`"}`), chainspec.ErrMissingField},
+		{"missing codeHash", dump(empty, `{"balance": "1", "root": "`+empty+`"}`), chainspec.ErrMissingField},
+		{"missing balance", dump(empty, `{"root": "`+empty+`", "codeHash": "`+noCode+`"}`), chainspec.ErrMissingField},
+		{"bad balance", dump(empty, strings.Replace(good, `"1"`, `"1x"`, 1)), chainspec.ErrInvalidNumber},
+		{"code mismatch", dump(empty, with(`"code": "0x00"`)), chainspec.ErrInconsistentDump},
+		{"address mismatch", dump(empty, with(`"address": "0x00000000000000000000000000000000000000ab"`)), chainspec.ErrInconsistentDump},
+		{"key mismatch", dump(empty, with(`"key": "`+wrongKey.Hex()+`"`)), chainspec.ErrInconsistentDump},
+		{"missing preimage", `{"root": "` + empty + `", "accounts": {"pre(0x12)": ` + good + `}}`, chainspec.ErrMissingField},
+		{"duplicate address", `{"root": "` + empty + `", "accounts": {"` + addr + `": ` + good + `, "` + strings.ToUpper(addr[2:]) + `": ` + good + `}}`, chainspec.ErrDuplicateAddress},
+		{"storage duplicate", dump(empty, with(`"storage": {"0x01": "01", "0x0000000000000000000000000000000000000000000000000000000000000001": "02"}`)), chainspec.ErrDuplicateSlot},
 	}
 	for _, c := range cases {
-		if _, err := state.ReadDump(strings.NewReader(c.in)); !errors.Is(err, c.want) {
+		if _, err := chainspec.ReadDump(strings.NewReader(c.in)); !errors.Is(err, c.want) {
 			t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
 		}
 	}
@@ -306,11 +306,11 @@ func FuzzParseAlloc(f *testing.F) {
 	f.Add([]byte(`{"a": 1}`))
 	f.Add([]byte(`null`))
 	sentinels := []error{
-		state.ErrInvalidJSON, state.ErrInvalidHex, state.ErrInvalidNumber, state.ErrOverflow,
-		state.ErrDuplicateAddress, state.ErrDuplicateSlot, state.ErrMissingField,
+		chainspec.ErrInvalidJSON, chainspec.ErrInvalidHex, chainspec.ErrInvalidNumber, chainspec.ErrOverflow,
+		chainspec.ErrDuplicateAddress, chainspec.ErrDuplicateSlot, chainspec.ErrMissingField,
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		alloc, err := state.ParseAlloc(data)
+		alloc, err := chainspec.ParseAlloc(data)
 		if err != nil {
 			for _, s := range sentinels {
 				if errors.Is(err, s) {
@@ -319,7 +319,7 @@ func FuzzParseAlloc(f *testing.F) {
 			}
 			t.Fatalf("error without a sentinel: %v", err)
 		}
-		if _, err := trie.AllocRoot(alloc); err != nil {
+		if _, err := alloc.Root(); err != nil {
 			t.Fatalf("StateRoot of a parsed alloc: %v", err)
 		}
 	})
@@ -331,7 +331,7 @@ func BenchmarkMainnetGenesisRoot(b *testing.B) {
 	alloc := readGenesis(b, "genesis/mainnet.json")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := trie.AllocRoot(alloc); err != nil {
+		if _, err := alloc.Root(); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -347,7 +347,7 @@ func BenchmarkReadGenesisAlloc(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := state.ReadGenesisAlloc(bytes.NewReader(data)); err != nil {
+		if _, err := chainspec.ReadGenesisAlloc(bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package exec
+package chainspec
 
 import (
 	"bytes"
@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/balexec/balexec/internal/hexjson"
 	"github.com/balexec/balexec/state"
-	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -34,7 +34,7 @@ type Genesis struct {
 	Difficulty uint256.Int
 	MixHash    types.Hash
 	Coinbase   types.Address
-	Alloc      state.Alloc
+	Alloc      Alloc
 
 	Number        uint64
 	GasUsed       uint64
@@ -57,7 +57,7 @@ func ReadGenesis(r io.Reader) (*Genesis, error) {
 // ParseGenesis parses a go-ethereum genesis file: config (see
 // [Config.UnmarshalJSON]; required, and validated), nonce, timestamp,
 // extraData, gasLimit (required), difficulty (required), mixHash, coinbase,
-// alloc (required; see state.ParseAlloc), number, gasUsed, parentHash,
+// alloc (required; see [ParseAlloc]), number, gasUsed, parentHash,
 // baseFeePerGas, excessBlobGas, blobGasUsed and slotNumber. Keys match
 // case-insensitively and unknown keys are ignored, as in go-ethereum.
 // Integers are JSON integers or strings of 0x-hex or decimal digits; byte
@@ -89,18 +89,18 @@ func ParseGenesis(data []byte) (*Genesis, error) {
 			g.Difficulty, ok, err = jsonQuantity(m.val)
 			haveDiff = ok
 		case "mixhash":
-			err = readHash(m.val, &g.MixHash)
+			err = jsonFixed(m.val, g.MixHash[:])
 		case "coinbase":
-			err = readAddress(m.val, &g.Coinbase)
+			err = jsonFixed(m.val, g.Coinbase[:])
 		case "alloc":
 			haveAlloc = isPresent(m.val)
-			g.Alloc, err = state.ParseAlloc(m.val)
+			g.Alloc, err = ParseAlloc(m.val)
 		case "number":
 			err = readUint64(m.val, &g.Number)
 		case "gasused":
 			err = readUint64(m.val, &g.GasUsed)
 		case "parenthash":
-			err = readHash(m.val, &g.ParentHash)
+			err = jsonFixed(m.val, g.ParentHash[:])
 		case "basefeepergas":
 			var z uint256.Int
 			var ok bool
@@ -148,7 +148,7 @@ func (g *Genesis) Header() (types.Header, error) {
 	if g.Config == nil {
 		return h, fmt.Errorf("%w: no chain configuration", ErrInvalidGenesis)
 	}
-	root, err := trie.AllocRoot(g.Alloc)
+	root, err := g.Alloc.Root()
 	if err != nil {
 		return h, fmt.Errorf("%w: state root: %w", ErrInvalidGenesis, err)
 	}
@@ -179,11 +179,11 @@ func (g *Genesis) Header() (types.Header, error) {
 		h.BaseFee.SetUint64(InitialBaseFee)
 		h.Optional |= types.FieldBaseFee
 	}
-	if cfg.isForkAt(ForkShanghai, g.Number, g.Timestamp) {
+	if cfg.IsActiveAt(ForkShanghai, g.Number, g.Timestamp) {
 		h.WithdrawalsHash = types.EmptyRootHash
 		h.Optional |= types.FieldWithdrawalsHash
 	}
-	if cfg.isForkAt(ForkCancun, g.Number, g.Timestamp) {
+	if cfg.IsActiveAt(ForkCancun, g.Number, g.Timestamp) {
 		h.Optional |= types.FieldParentBeaconRoot | types.FieldExcessBlobGas | types.FieldBlobGasUsed
 		if g.ExcessBlobGas != nil {
 			h.ExcessBlobGas = *g.ExcessBlobGas
@@ -195,11 +195,11 @@ func (g *Genesis) Header() (types.Header, error) {
 		h.ExcessBlobGas = *g.ExcessBlobGas
 		h.Optional |= types.FieldExcessBlobGas
 	}
-	if cfg.isForkAt(ForkPrague, g.Number, g.Timestamp) {
+	if cfg.IsActiveAt(ForkPrague, g.Number, g.Timestamp) {
 		h.RequestsHash = types.EmptyRequestsHash
 		h.Optional |= types.FieldRequestsHash
 	}
-	if cfg.isForkAt(ForkAmsterdam, g.Number, g.Timestamp) {
+	if cfg.IsActiveAt(ForkAmsterdam, g.Number, g.Timestamp) {
 		h.BlockAccessListHash = types.EmptyListHash // keccak(rlp([]))
 		h.Optional |= types.FieldBlockAccessListHash | types.FieldSlotNumber
 		if g.SlotNumber != nil {
@@ -223,9 +223,8 @@ func (g *Genesis) Block() (*types.Block, error) {
 	return b, nil
 }
 
-// State returns the genesis state in memory. Code and storage are shared
-// with Alloc, not copied.
-func (g *Genesis) State() *state.Memory { return state.NewMemoryFromAlloc(g.Alloc) }
+// State returns the genesis state in memory (a copy of Alloc).
+func (g *Genesis) State() *state.Memory { return g.Alloc.Memory() }
 
 // isPresent reports whether a JSON value is given and not null.
 func isPresent(raw json.RawMessage) bool {
@@ -242,47 +241,19 @@ func readUint64(raw json.RawMessage, dst *uint64) error {
 	return err
 }
 
-// readHexBytes reads an optional hex string (with or without 0x).
+// readHexBytes reads an optional hex string (with or without 0x); empty,
+// absent and null give nil.
 func readHexBytes(raw json.RawMessage) ([]byte, error) {
-	var s *string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	s, ok, err := jsonString(raw)
+	if err != nil || !ok {
 		return nil, err
 	}
-	if s == nil {
-		return nil, nil
-	}
-	b, err := types.DecodeHex(*s)
+	b, err := hexjson.ParseBytes(s, numMode)
 	if err != nil {
-		return nil, err
+		return nil, readErr(ErrInvalidHex, err)
 	}
 	if len(b) == 0 {
 		return nil, nil
 	}
 	return b, nil
-}
-
-// readHash reads an optional 32-byte hex string into dst.
-func readHash(raw json.RawMessage, dst *types.Hash) error {
-	var s *string
-	if err := json.Unmarshal(raw, &s); err != nil || s == nil {
-		return err
-	}
-	h, err := types.HexToHash(*s)
-	if err == nil {
-		*dst = h
-	}
-	return err
-}
-
-// readAddress reads an optional 20-byte hex string into dst.
-func readAddress(raw json.RawMessage, dst *types.Address) error {
-	var s *string
-	if err := json.Unmarshal(raw, &s); err != nil || s == nil {
-		return err
-	}
-	a, err := types.HexToAddress(*s)
-	if err == nil {
-		*dst = a
-	}
-	return err
 }
