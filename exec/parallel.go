@@ -703,7 +703,7 @@ func addTouchDeletions(updates []state.AccountUpdate, deleted map[types.Address]
 			continue
 		}
 		if _, found := slices.BinarySearchFunc(updates, addr, func(u state.AccountUpdate, a types.Address) int {
-			return compareAddress(&u.Address, &a)
+			return u.Address.Compare(&a)
 		}); found {
 			continue
 		}
@@ -717,18 +717,6 @@ func addTouchDeletions(updates []state.AccountUpdate, deleted map[types.Address]
 		return updates, nil
 	}
 	out := append(slices.Clip(updates), extra...)
-	slices.SortFunc(out, func(a, b state.AccountUpdate) int { return compareAddress(&a.Address, &b.Address) })
+	slices.SortFunc(out, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
 	return out, nil
-}
-
-func compareAddress(a, b *types.Address) int {
-	for i := range a {
-		if a[i] != b[i] {
-			if a[i] < b[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
 }

@@ -28,10 +28,10 @@ type SlotRead struct {
 	Value   uint256.Int
 }
 
-func compareAccountReads(a, b AccountRead) int { return bytes.Compare(a.Address[:], b.Address[:]) }
+func compareAccountReads(a, b AccountRead) int { return a.Address.Compare(&b.Address) }
 
 func compareSlotReads(a, b SlotRead) int {
-	if c := bytes.Compare(a.Address[:], b.Address[:]); c != 0 {
+	if c := a.Address.Compare(&b.Address); c != 0 {
 		return c
 	}
 	return a.Slot.Cmp(&b.Slot)

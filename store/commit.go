@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 
@@ -134,7 +133,7 @@ func (db *DB) writeState(batch *pebble.Batch, h *types.Header, prevRoot types.Ha
 	}
 	for i := range updates {
 		u := &updates[i]
-		if i > 0 && bytes.Compare(updates[i-1].Address[:], u.Address[:]) >= 0 {
+		if i > 0 && updates[i-1].Address.Compare(&u.Address) >= 0 {
 			return fmt.Errorf("%w: updates not sorted by address at %s", ErrInconsistent, u.Address)
 		}
 		acct, exists, terr := accounts.GetAccount(u.Address)
@@ -208,6 +207,8 @@ type overlay struct {
 	nodes trie.NodeSet
 	v     *View
 }
+
+var _ trie.NodeReader = overlay{}
 
 func (o overlay) Node(hash types.Hash) ([]byte, error) {
 	if enc, ok := o.nodes[hash]; ok {

@@ -45,7 +45,7 @@ func TestLiveMatchesFresh(t *testing.T) {
 			}
 			ups = append(ups, u)
 		}
-		slices.SortFunc(ups, func(a, b state.AccountUpdate) int { return compareAddr(&a.Address, &b.Address) })
+		slices.SortFunc(ups, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
 		return ups
 	}
 	var live Live

@@ -1,7 +1,6 @@
 package trie
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"runtime"
@@ -61,7 +60,7 @@ type storageTries interface {
 // After an error the tries must be discarded.
 func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
 	for i := 1; i < len(updates); i++ {
-		if compareAddr(&updates[i-1].Address, &updates[i].Address) >= 0 {
+		if updates[i-1].Address.Compare(&updates[i].Address) >= 0 {
 			return types.Hash{}, nil, fmt.Errorf("%w: updates not sorted at %s", ErrKeyOrder, updates[i].Address)
 		}
 	}
@@ -268,5 +267,3 @@ func parallelFor(n int, f func(i int)) {
 	}
 	wg.Wait()
 }
-
-func compareAddr(a, b *types.Address) int { return bytes.Compare(a[:], b[:]) }

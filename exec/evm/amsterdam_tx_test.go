@@ -269,12 +269,13 @@ func TestEIP2780IntrinsicGas(t *testing.T) {
 			t.Errorf("%s: %d %v, want %d", c.name, got, err, c.want)
 		}
 	}
-	// Before Amsterdam the rules give the package's IntrinsicGas.
+	// Before Amsterdam: 21000, calldata, one authorization, one address and
+	// one key in the access list.
 	osaka := RulesFor(1, Osaka)
 	msg := Message{From: amsSender, To: other, Data: []byte{0, 1}, AuthList: make([]types.Authorization, 1),
 		AccessList: types.AccessList{{Address: other, StorageKeys: []types.Hash{{}}}}}
-	want, _ := IntrinsicGas(msg.Data, msg.AccessList, 1, false)
-	if got, err := osaka.IntrinsicGas(&msg); err != nil || got != want || want != 21000+4+16+25000+2400+1900 {
+	const want = 21000 + 4 + 16 + 25000 + 2400 + 1900
+	if got, err := osaka.IntrinsicGas(&msg); err != nil || got != want {
 		t.Errorf("Osaka: %d %v, want %d", got, err, want)
 	}
 }

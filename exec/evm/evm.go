@@ -90,12 +90,6 @@ func NewEVM(block BlockContext, rules Rules, cfg Config) (*EVM, error) {
 	return evm, nil
 }
 
-// Rules returns the rules the EVM runs under.
-func (evm *EVM) Rules() *Rules { return &evm.rules }
-
-// StateDB returns the state the EVM currently runs on.
-func (evm *EVM) StateDB() StateDB { return evm.state }
-
 // Reset prepares the EVM for a new transaction on state: it clears the
 // transaction context and the cancellation flag and releases frames beyond
 // the retained pool.
@@ -120,10 +114,6 @@ func (evm *EVM) Reset(state StateDB) {
 		f.code, f.input = nil, nil
 	}
 }
-
-// SetBlock changes the block context, for reusing the EVM on the next block
-// with the same rules.
-func (evm *EVM) SetBlock(block BlockContext) { evm.Block = block }
 
 // Configure prepares the EVM for another block: it sets the block context
 // and, when they differ from the current ones, the rules, which it checks as
@@ -364,13 +354,6 @@ func (evm *EVM) runPrecompile(p precompile.Contract, addr types.Address, input [
 // leftover gas and the error that ended the creation.
 func (evm *EVM) Create(caller types.Address, code []byte, gas Gas, value *uint256.Int) (ret []byte, addr types.Address, left Gas, err error) {
 	addr = types.CreateAddress(caller, evm.state.GetNonce(caller))
-	return evm.create(caller, code, gas, value, addr)
-}
-
-// Create2 deploys a contract at CreateAddress2(caller, salt,
-// keccak256(code)).
-func (evm *EVM) Create2(caller types.Address, code []byte, gas Gas, value, salt *uint256.Int) (ret []byte, addr types.Address, left Gas, err error) {
-	addr = types.CreateAddress2(caller, salt.Bytes32(), types.Keccak256One(code))
 	return evm.create(caller, code, gas, value, addr)
 }
 

@@ -6,21 +6,6 @@ import (
 	"github.com/balexec/balexec/types"
 )
 
-// IntrinsicGas returns the gas a transaction pays before execution under the
-// rules before Amsterdam: the base cost (21000, 53000 for a creation), the
-// calldata (4 per zero byte, 16 per other byte), for creations 2 per
-// initcode word (EIP-3860), the access list (2400 per address, 1900 per
-// slot) and 25000 per EIP-7702 authorization. Rules.IntrinsicGas applies
-// the rules in force.
-func IntrinsicGas(data []byte, accessList types.AccessList, authCount int, isCreate bool) (uint64, error) {
-	gas := uint64(TxGas)
-	if isCreate {
-		gas = TxGasContractCreation
-	}
-	return intrinsicRest(gas, data, accessList, authCount, TxAuthNewAccountGas, isCreate,
-		TxAccessListAddress, TxAccessListSlot)
-}
-
 // intrinsicRest adds to base the costs of the authorizations, the calldata
 // and the access list.
 func intrinsicRest(gas uint64, data []byte, accessList types.AccessList, authCount int, perAuth uint64,
@@ -63,23 +48,6 @@ func addMul(a, b, c uint64) (uint64, bool) {
 	return add64(a, p)
 }
 
-// FloorDataGas returns the EIP-7623 minimum gas of a transaction with data
-// under the rules before Amsterdam: 21000 plus 10 per token, a zero byte
-// being one token and any other byte four. Rules.FloorDataGas applies the
-// rules in force.
-func FloorDataGas(data []byte) (uint64, error) {
-	z := uint64(bytes.Count(data, zeroByte[:]))
-	tokens, overflow := addMul(z, uint64(len(data))-z, TxTokensPerNonZero)
-	if overflow {
-		return 0, ErrIntrinsicGasOverflow
-	}
-	gas, overflow := addMul(TxGas, tokens, TxCostFloorPerToken)
-	if overflow {
-		return 0, ErrIntrinsicGasOverflow
-	}
-	return gas, nil
-}
-
 // Access-list data of EIP-7981: each address and storage key is charged as
 // non-zero calldata at the EIP-7976 floor price, in the intrinsic gas
 // (gas per entry) and the floor (tokens per entry).
@@ -111,7 +79,10 @@ func intrinsicBase2780(msg *Message) uint64 {
 }
 
 // IntrinsicGas returns the gas msg pays before execution under r. Before
-// Amsterdam it is the package's IntrinsicGas. EIP-2780 replaces the base
+// Amsterdam: the base cost (21000, 53000 for a creation), the calldata (4
+// per zero byte, 16 per other byte), for creations 2 per initcode word
+// (EIP-3860), the access list (2400 per address, 1900 per key) and 25000
+// per EIP-7702 authorization. EIP-2780 replaces the base
 // cost (see intrinsicBase2780) and prices an authorization at 7816 (its
 // state-dependent costs are charged when it is applied); EIP-8038 prices an
 // access-list address at 2900 and a key at 2000; EIP-7981 adds their data

@@ -1,7 +1,6 @@
 package evm
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
 	"slices"
@@ -406,7 +405,7 @@ func (s *memState) root() types.Hash {
 		}
 		accts = append(accts, sa)
 	}
-	slices.SortFunc(accts, func(x, y trie.StateAccount) int { return bytes.Compare(x.Address[:], y.Address[:]) })
+	slices.SortFunc(accts, func(x, y trie.StateAccount) int { return x.Address.Compare(&y.Address) })
 	r, err := trie.StateRoot(accts)
 	if err != nil {
 		panic(err)

@@ -100,14 +100,6 @@ type ExecutionResult struct {
 // Failed reports whether the execution failed (the receipt's status 0).
 func (r *ExecutionResult) Failed() bool { return r.Err != nil }
 
-// Revert returns the revert data when the execution reverted, else nil.
-func (r *ExecutionResult) Revert() []byte {
-	if r.Err != ErrExecutionReverted {
-		return nil
-	}
-	return r.ReturnData
-}
-
 // ApplyMessage executes msg on the EVM's state (set with EVM.Reset) and
 // charges its gas to gp.
 //

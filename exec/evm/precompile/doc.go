@@ -7,8 +7,8 @@
 // A [Contract] prices its input ([Contract.Gas]) and runs it
 // ([Contract.Run]). A [Set] holds the contracts active in one fork and is
 // obtained from a fork function: [Homestead], [Byzantium], [Istanbul],
-// [Berlin] (used through Shanghai), [Cancun], [Prague], [Osaka] and
-// [Amsterdam]. [Set.Get] is an array index for 0x01-0x11 and one comparison
+// [Berlin] (used through Shanghai), [Cancun], [Prague] and [Osaka] (used by
+// Amsterdam too). [Set.Get] is an array index for 0x01-0x11 and one comparison
 // for 0x100, without allocating; [Set.Addresses] lists a set in ascending
 // order for warming the access list. [Warm] builds the KZG verification key
 // (optional; a few microseconds).
