@@ -88,6 +88,7 @@ func TestPermuteMatchesReference(t *testing.T) {
 		states = append(states, s)
 	}
 	for name, permute := range keccak.Permutations {
+		t.Logf("testing permutation %q", name)
 		for _, in := range states {
 			want, got := in, in
 			refPermute(&want)
