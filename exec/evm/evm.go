@@ -40,6 +40,7 @@ const memRetain = 1 << 20
 // An EVM is not safe for concurrent use, except for Cancel.
 type EVM struct {
 	rules    Rules
+	costs    gasCosts // the prices of rules at Block's gas limit
 	table    *jumpTable
 	pre      *precompile.Set
 	preAddrs []types.Address
@@ -77,6 +78,7 @@ func NewEVM(block BlockContext, rules Rules, cfg Config) (*EVM, error) {
 	}
 	evm := &EVM{
 		rules:     rules,
+		costs:     costsFor(&rules, block.GasLimit),
 		table:     tableFor(&rules),
 		pre:       rules.Precompiles(),
 		preAddrs:  rules.ActivePrecompiles(),
@@ -123,7 +125,10 @@ func (evm *EVM) Reset(state StateDB) {
 
 // SetBlock changes the block context, for reusing the EVM on the next block
 // with the same rules.
-func (evm *EVM) SetBlock(block BlockContext) { evm.Block = block }
+func (evm *EVM) SetBlock(block BlockContext) {
+	evm.Block = block
+	evm.costs = costsFor(&evm.rules, block.GasLimit)
+}
 
 // Configure prepares the EVM for another block: it sets the block context
 // and, when they differ from the current ones, the rules, which it checks as
@@ -140,6 +145,7 @@ func (evm *EVM) Configure(block BlockContext, rules Rules) error {
 		evm.preAddrs = rules.ActivePrecompiles()
 	}
 	evm.Block = block
+	evm.costs = costsFor(&evm.rules, block.GasLimit)
 	return nil
 }
 
@@ -457,7 +463,7 @@ func (evm *EVM) deployCode(f *frame, address types.Address, code []byte) error {
 		if !f.gas.ChargeExec(toWords(n) * gasKeccakWord) {
 			return ErrCodeStoreOutOfGas
 		}
-		if !f.gas.Charge(GasCost{State: n * CostPerStateByte}) {
+		if !f.gas.Charge(GasCost{State: n * evm.costs.bytePrice}) {
 			return ErrCodeStoreOutOfGas
 		}
 	} else {

@@ -30,7 +30,7 @@ func opCall(evm *EVM, f *frame) error {
 	// A call with value that failed leaves an empty callee empty: the new
 	// account's state gas its gas function charged is refilled (EIP-8037).
 	if evm.rules.EIP8037 && err != nil && !value.IsZero() && evm.state.Empty(addr) {
-		f.gas.RefundState(StateGasNewAccount)
+		f.gas.RefundState(evm.costs.newAccount)
 	}
 	return nil
 }
@@ -136,7 +136,7 @@ func (f *frame) finishCreate(evm *EVM, input []byte, value *uint256.Int, addr ty
 			return nil
 		}
 		if evm.state.Empty(addr) {
-			if !f.gas.Charge(GasCost{State: StateGasNewAccount}) {
+			if !f.gas.Charge(GasCost{State: evm.costs.newAccount}) {
 				return ErrOutOfGas
 			}
 			charged = true
@@ -152,7 +152,7 @@ func (f *frame) finishCreate(evm *EVM, input []byte, value *uint256.Int, addr ty
 	}
 	f.gas.Absorb(left)
 	if charged && err != nil {
-		f.gas.RefundState(StateGasNewAccount)
+		f.gas.RefundState(evm.costs.newAccount)
 	}
 	if err == ErrExecutionReverted {
 		evm.returnData = ret

@@ -124,10 +124,8 @@ func (r *Rules) IntrinsicGas(msg *Message) (uint64, error) {
 	case msg.IsCreate:
 		gas = TxGasContractCreation
 	}
-	perAddress, perSlot := uint64(TxAccessListAddress), uint64(TxAccessListSlot)
-	if r.EIP8038 {
-		perAddress, perSlot = TxAccessListAddressAmsterdam, TxAccessListSlotAmsterdam
-	}
+	sched := r.schedule()
+	perAddress, perSlot := sched.txAccessListAddress, sched.txAccessListSlot
 	if r.EIP7981 {
 		perAddress += accessListAddressData
 		perSlot += accessListSlotData

@@ -103,7 +103,7 @@ func newShanghaiTable() jumpTable {
 	t[opCODESIZE] = op(opCodeSize, gasQuick, 0, 1)
 	t[opCODECOPY] = opDyn(opCodeCopy, gasFastest, gasCopy, memCopy3, 3, 0)
 	t[opGASPRICE] = op(opGasPrice, gasQuick, 0, 1)
-	t[opEXTCODESIZE] = opDyn(opExtCodeSize, gasWarmRead, gasAccountCheck, nil, 1, 1)
+	t[opEXTCODESIZE] = opDyn(opExtCodeSize, gasWarmRead, gasExtCodeSize, nil, 1, 1)
 	t[opEXTCODECOPY] = opDyn(opExtCodeCopy, gasWarmRead, gasExtCodeCopy, memExtCodeCopy, 4, 0)
 	t[opRETURNDATASIZE] = op(opReturnDataSize, gasQuick, 0, 1)
 	t[opRETURNDATACOPY] = opDyn(opReturnDataCopy, gasFastest, gasCopy, memCopy3, 3, 0)
@@ -224,23 +224,10 @@ func enable8024(t *jumpTable) {
 	t[opEXCHANGE] = op(opExchange, gasFastest, 2, 2)
 }
 
-// enable8038 applies the EIP-8038 prices and the EIP-8037 state gas of the
-// opcodes (go-ethereum enables the two together): CREATE and CREATE2 cost
-// CREATE_ACCESS (their new account's state gas is charged by the opcode),
-// SSTORE, the account-access opcodes, the call family and SELFDESTRUCT get
-// their Amsterdam gas functions. SLOAD keeps its EIP-2929 prices, which
-// EIP-8038 leaves unchanged.
+// enable8038 applies the EIP-8038 constant prices: CREATE and CREATE2 cost
+// CREATE_ACCESS (their new account's state gas, EIP-8037, is charged by the
+// opcode). The dynamic prices come from the EVM's gas schedule.
 func enable8038(t *jumpTable) {
-	t[opCREATE].constGas = gasCreateAccess8038
-	t[opCREATE2].constGas = gasCreateAccess8038
-	t[opSSTORE].dynGas = gasSstore8038
-	t[opBALANCE].dynGas = gasAccountCheck8038
-	t[opEXTCODEHASH].dynGas = gasAccountCheck8038
-	t[opEXTCODESIZE].dynGas = gasExtCodeSize8038
-	t[opEXTCODECOPY].dynGas = gasExtCodeCopy8038
-	t[opCALL].dynGas = makeGasCall8038(kindCall)
-	t[opCALLCODE].dynGas = makeGasCall8038(kindCallCode)
-	t[opDELEGATECALL].dynGas = makeGasCall8038(kindDelegateCall)
-	t[opSTATICCALL].dynGas = makeGasCall8038(kindStaticCall)
-	t[opSELFDESTRUCT].dynGas = dynSelfdestruct8038
+	t[opCREATE].constGas = amsterdamGethGas.create
+	t[opCREATE2].constGas = amsterdamGethGas.create
 }

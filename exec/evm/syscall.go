@@ -37,7 +37,7 @@ func (evm *EVM) SystemCall(addr types.Address, input []byte) ([]byte, error) {
 	evm.state.AddAddressToAccessList(addr)
 	var reservoir uint64
 	if evm.rules.EIP8037 {
-		reservoir = SystemCallStateGas
+		reservoir = evm.costs.systemReservoir
 	}
 	ret, _, err := evm.Call(SystemAddress, addr, input, NewGas(SystemCallGas, reservoir), &evm.zero)
 	if len(ret) == 0 {

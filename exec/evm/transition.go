@@ -295,7 +295,7 @@ func (evm *EVM) executeCall(msg *Message, budget *Gas) ([]byte, error) {
 	ret, left, err := evm.Call(msg.From, msg.To, msg.Data, budget.Forward(budget.Exec), &msg.Value)
 	budget.Absorb(left)
 	if evm.rules.EIP2780 && err != nil && !msg.Value.IsZero() && st.Empty(msg.To) {
-		budget.RefundState(StateGasNewAccount)
+		budget.RefundState(evm.costs.newAccount)
 	}
 	if evm.rules.EIP8037 && err != nil && err != ErrExecutionReverted {
 		budget.drainExec()
@@ -311,14 +311,14 @@ func (evm *EVM) executeCall(msg *Message, budget *Gas) ([]byte, error) {
 func (evm *EVM) chargeRecipient(msg *Message, budget *Gas) bool {
 	st := evm.state
 	if !msg.Value.IsZero() && st.Empty(msg.To) {
-		if !budget.Charge(GasCost{State: StateGasNewAccount}) {
+		if !budget.Charge(GasCost{State: evm.costs.newAccount}) {
 			return false
 		}
 	}
 	if target, ok := ParseDelegation(st.GetCode(msg.To)); ok {
-		c := uint64(gasColdAccount8038)
+		c := evm.costs.coldAccount
 		if st.AddressInAccessList(target) {
-			c = gasWarmAccess8038
+			c = evm.costs.warmAccess
 		}
 		if !budget.ChargeExec(c) {
 			return false
@@ -341,7 +341,7 @@ func (evm *EVM) executeCreate(msg *Message, budget *Gas) ([]byte, error) {
 	if evm.rules.EIP8037 {
 		addr := types.CreateAddress(msg.From, st.GetNonce(msg.From))
 		if st.Empty(addr) {
-			if !budget.Charge(GasCost{State: StateGasNewAccount}) {
+			if !budget.Charge(GasCost{State: evm.costs.newAccount}) {
 				st.SetNonce(msg.From, st.GetNonce(msg.From)+1)
 				*budget = budget.exitHalt()
 				return nil, ErrOutOfGas
@@ -352,7 +352,7 @@ func (evm *EVM) executeCreate(msg *Message, budget *Gas) ([]byte, error) {
 	ret, _, left, err := evm.Create(msg.From, msg.Data, budget.Forward(budget.Exec), &msg.Value)
 	budget.Absorb(left)
 	if charged && err != nil {
-		budget.RefundState(StateGasNewAccount)
+		budget.RefundState(evm.costs.newAccount)
 	}
 	if evm.rules.EIP8037 && err != nil && err != ErrExecutionReverted {
 		budget.drainExec()
@@ -618,10 +618,10 @@ func (evm *EVM) applyAuthorization(msg *Message, auth *types.Authorization, budg
 			track.written = true
 		}
 		if st.Empty(authorityAddr) {
-			cost.State += StateGasNewAccount
+			cost.State += evm.costs.newAccount
 		}
 		if auth.Address != (types.Address{}) && !track.indicatorPaid {
-			cost.State += StateGasDelegation
+			cost.State += evm.costs.delegation
 			track.indicatorPaid = true
 		}
 		if !budget.Charge(cost) {
