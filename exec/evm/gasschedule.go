@@ -1,5 +1,7 @@
 package evm
 
+import "math/bits"
+
 // gasSchedule holds the prices that differ between forks (and, from
 // Amsterdam, between the revisions of its EIPs): every gas function exists
 // once and reads its prices from the schedule of the rules in force, so
@@ -55,9 +57,13 @@ type gasSchedule struct {
 	bytePrice       uint64
 	systemCallSlots uint64
 
-	// Intrinsic gas of an access-list entry (EIP-2930; EIP-8038 reprices).
+	// Intrinsic gas: of an access-list entry (EIP-2930; EIP-8038
+	// reprices), of a creation on top of the 21000 base, and of an EIP-7702
+	// authorization (before EIP-2780, whose prices replace the last two).
 	txAccessListAddress uint64
 	txAccessListSlot    uint64
+	txCreate            uint64
+	txAuth              uint64
 }
 
 // The schedules.
@@ -79,6 +85,8 @@ var (
 		sstoreClearRefund:      gasSstoreClearsRfnd,
 		txAccessListAddress:    TxAccessListAddress,
 		txAccessListSlot:       TxAccessListSlot,
+		txCreate:               TxGasContractCreation - TxGas,
+		txAuth:                 TxAuthNewAccountGas,
 	}
 
 	// amsterdamGethGas prices go-ethereum v1.17.10's Amsterdam: EIP-8038
@@ -103,13 +111,45 @@ var (
 		systemCallSlots:        SystemMaxSStoresPerCall,
 		txAccessListAddress:    TxAccessListAddressAmsterdam,
 		txAccessListSlot:       TxAccessListSlotAmsterdam,
+		txCreate:               TxGasContractCreation - TxGas,
+		txAuth:                 TxAuthNewAccountGas,
+	}
+
+	// balV570Gas prices the Amsterdam of tests-bal@v5.7.0: EIP-8037 (the
+	// version of the EIP of 2026-04-20) on the Berlin access prices, without
+	// EIP-8038. A creation's constant gas and a new slot's execution part
+	// are the EIP's "new regular gas" (9000, 2900); a new account costs no
+	// execution gas beyond the value transfer; the price of a state byte
+	// derives from the block gas limit (StateBytePrice); system calls get no
+	// state-gas reservoir.
+	balV570Gas = gasSchedule{
+		name:                "Amsterdam (tests-bal@v5.7.0)",
+		coldAccount:         gasColdAccount,
+		warmAccess:          gasWarmRead,
+		callValue:           gasCallValue,
+		create:              gasCreateBalV570,
+		slotCold:            gasColdSload,
+		sstoreNoop:          gasWarmRead,
+		sstoreSet:           gasSstoreReset - gasColdSload,
+		sstoreReset:         gasSstoreReset - gasColdSload,
+		sstoreClearRefund:   gasSstoreClearsRfnd,
+		accountBytes:        AccountCreationSizeBalV570,
+		slotBytes:           StorageCreationSizeBalV570,
+		delegationBytes:     AuthorizationCreationSize,
+		txAccessListAddress: TxAccessListAddress,
+		txAccessListSlot:    TxAccessListSlot,
+		txCreate:            gasCreateBalV570,
+		txAuth:              TxAuthBaseGasBalV570,
 	}
 )
 
 // schedule returns the gas schedule of r.
 func (r *Rules) schedule() *gasSchedule {
-	if r.EIP8038 {
+	switch {
+	case r.EIP8038:
 		return &amsterdamGethGas
+	case r.stateGasBalV570():
+		return &balV570Gas
 	}
 	return &berlinGas
 }
@@ -128,9 +168,42 @@ type gasCosts struct {
 func costsFor(r *Rules, gasLimit uint64) gasCosts {
 	c := gasCosts{gasSchedule: *r.schedule()}
 	p := c.bytePrice
+	if p == 0 && c.accountBytes != 0 {
+		p = StateBytePrice(gasLimit)
+		c.bytePrice = p
+	}
 	c.newAccount = c.accountBytes * p
 	c.newSlot = c.slotBytes * p
 	c.delegation = c.delegationBytes * p
 	c.systemReservoir = c.systemCallSlots * c.newSlot
 	return c
+}
+
+// StateBytePrice returns the price of a byte of state growth at a block gas
+// limit, as EIP-8037 derives it from 2026-04 on (the tests-bal@v5.7.0
+// revision; go-ethereum v1.17.10 fixes it at CostPerStateByte): the gas
+// that buys TARGET_STATE_GROWTH_PER_YEAR (100 GiB) at half of every block's
+// gas for a year of 12-second slots, rounded down to its five most
+// significant bits after an offset of 9578, and at least 1. It is 1174 from
+// about 95.9M to 137.7M gas, 1686 at 150M, 1 at 30000.
+func StateBytePrice(gasLimit uint64) uint64 {
+	const (
+		blocksPerYear   = 7200 * 365    // 2,628,000
+		denominator     = 2 * 100 << 30 // 2 * TARGET_STATE_GROWTH_PER_YEAR
+		offset          = 9578          // CPSB_OFFSET
+		significantBits = 5             // CPSB_SIGNIFICANT_BITS
+	)
+	hi, lo := bits.Mul64(gasLimit, blocksPerYear)
+	// hi < blocksPerYear < denominator, so the quotient fits.
+	raw, rem := bits.Div64(hi, lo, denominator)
+	if rem != 0 {
+		raw++
+	}
+	shifted := raw + offset
+	shift := max(bits.Len64(shifted)-significantBits, 0)
+	q := shifted >> shift << shift
+	if q <= offset {
+		return 1
+	}
+	return q - offset
 }

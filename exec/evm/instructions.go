@@ -477,9 +477,10 @@ func opSelfdestruct(evm *EVM, f *frame) error {
 // opSelfdestruct6780 is SELFDESTRUCT from Cancun (EIP-6780): only a contract
 // created in the same transaction is destroyed; otherwise the balance moves
 // and the account stays. Self-destructing to itself burns the balance
-// before Amsterdam; from Amsterdam (EIP-8246) it keeps it (the state then
-// keeps the account with its balance alone), and a balance that moves to
-// another account is logged (EIP-7708).
+// before Amsterdam and without EIP-8246 (logged under the tests-bal@v5.7.0
+// EIP-7708); under EIP-8246 it keeps it (the state then keeps the account
+// with its balance alone). A balance that moves to another account is
+// logged (EIP-7708).
 func opSelfdestruct6780(evm *EVM, f *frame) error {
 	if evm.readOnly {
 		return ErrWriteProtection
@@ -492,9 +493,13 @@ func opSelfdestruct6780(evm *EVM, f *frame) error {
 			evm.state.AddBalance(beneficiary, &balance)
 			evm.state.SubBalance(this, &balance)
 		} else if !evm.rules.EIP8246 {
+			if evm.rules.burnLogs() && !balance.IsZero() {
+				evm.state.AddLog(BurnLog(this, &balance))
+			}
 			evm.state.SubBalance(this, &balance)
 		}
 		evm.state.SelfDestruct(this)
+		evm.trackDestruct(this)
 	} else if this != beneficiary {
 		evm.state.SubBalance(this, &balance)
 		evm.state.AddBalance(beneficiary, &balance)
