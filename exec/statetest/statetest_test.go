@@ -52,6 +52,14 @@ func TestEESTStateTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if testing.Short() {
+		// -short (the race-detector run in CI) takes every tenth file.
+		var some []string
+		for i := 0; i < len(files); i += 10 {
+			some = append(some, files[i])
+		}
+		files = some
+	}
 	sum := RunFiles(files, Options{}, nil)
 	for _, e := range sum.LoadErrors {
 		t.Errorf("load: %v", e)
@@ -62,7 +70,7 @@ func TestEESTStateTests(t *testing.T) {
 	}
 	t.Logf("%d files: %d passed, %d failed, %d cases of forks before Shanghai not run",
 		len(files), sum.Passed, sum.Failed, sum.Unsupported)
-	if sum.Passed == 0 || sum.Unsupported == 0 {
+	if sum.Passed == 0 || (!testing.Short() && sum.Unsupported == 0) {
 		t.Fatal("no case ran, or none of a fork before Shanghai was found")
 	}
 }
