@@ -32,11 +32,16 @@ func replay(args []string, stdout, stderr io.Writer) error {
 	payloadFile := fs.String("payloads", "", "engine API newPayload request `file` (a JSON array)")
 	dumpFile := fs.String("state-dump", "", "go-ethereum state dump `file` the final state must equal")
 	parallel := fs.Int("parallel", 0, "run blocks that come with their access list on the parallel executor with `n` workers (0: sequential)")
+	rules := rulesFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *genesisFile == "" || (*chainFile == "") == (*payloadFile == "") || fs.NArg() != 0 {
-		return errors.New("usage: balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE] [--parallel N]")
+		return errors.New("usage: balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--state-dump FILE] [--parallel N] [--rules NAME]")
+	}
+	profile, err := rules.profile()
+	if err != nil {
+		return err
 	}
 	f, err := os.Open(*genesisFile)
 	if err != nil {
@@ -46,6 +51,9 @@ func replay(args []string, stdout, stderr io.Writer) error {
 	f.Close()
 	if err != nil {
 		return err
+	}
+	if profile != nil {
+		g.Config.Profile = *profile
 	}
 	gh, err := g.Header()
 	if err != nil {

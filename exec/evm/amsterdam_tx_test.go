@@ -40,7 +40,7 @@ func TestAmsterdamRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := RulesFor(1, Amsterdam)
-	if err := r.Validate(); err != nil || r.Fork() != Amsterdam || !r.sharedTable() {
+	if err := r.Validate(); err != nil || r.Fork() != Amsterdam || r.sharedTable() == nil {
 		t.Fatalf("Amsterdam rules: %v, fork %v", err, r.Fork())
 	}
 	if r.MaxCodeSize() != 65536 || r.MaxInitCodeSize() != 131072 {
@@ -66,7 +66,7 @@ func TestAmsterdamRules(t *testing.T) {
 	// defined, DUPN is not, and the table was validated.
 	mix := RulesFor(1, Osaka)
 	mix.EIP7843, mix.EIP7928 = true, true
-	if err := mix.Validate(); err != nil || mix.sharedTable() {
+	if err := mix.Validate(); err != nil || mix.sharedTable() != nil {
 		t.Fatalf("mix: %v", err)
 	}
 	evm, err := NewEVM(testBlock(), mix, Config{})

@@ -40,6 +40,7 @@ const memRetain = 1 << 20
 // An EVM is not safe for concurrent use, except for Cancel.
 type EVM struct {
 	rules    Rules
+	costs    gasCosts // the prices of rules at Block's gas limit
 	table    *jumpTable
 	pre      *precompile.Set
 	preAddrs []types.Address
@@ -63,6 +64,15 @@ type EVM struct {
 	// authorities tracks what the current transaction's EIP-7702
 	// authorizations have paid (EIP-2780); reused across transactions.
 	authorities []authority
+	// authCredit is the state gas the current transaction's existing
+	// authorities credited to its reservoir (the tests-bal@v5.7.0
+	// EIP-8037).
+	authCredit uint64
+	// destructs lists the contracts created in the current transaction
+	// that self-destructed (possibly in frames reverted since), when the
+	// rules need them at its end (burnsDestructed, the tests-bal@v5.7.0
+	// EIP-8037); reused across transactions.
+	destructs []types.Address
 
 	// tableOnly disables the interpreter's inline fast path, so that every
 	// opcode runs through the jump table; tests use it as the slow twin.
@@ -77,6 +87,7 @@ func NewEVM(block BlockContext, rules Rules, cfg Config) (*EVM, error) {
 	}
 	evm := &EVM{
 		rules:     rules,
+		costs:     costsFor(&rules, block.GasLimit),
 		table:     tableFor(&rules),
 		pre:       rules.Precompiles(),
 		preAddrs:  rules.ActivePrecompiles(),
@@ -88,6 +99,14 @@ func NewEVM(block BlockContext, rules Rules, cfg Config) (*EVM, error) {
 		evm.analyses = NewSharedAnalysisCache(4096)
 	}
 	return evm, nil
+}
+
+// newGas returns a budget of exec execution gas and a state reservoir in
+// the reservoir model of the EVM's rules (see Gas).
+func (evm *EVM) newGas(exec, state uint64) Gas {
+	g := NewGas(exec, state)
+	g.unrecordedSpill = evm.rules.stateGasBalV570()
+	return g
 }
 
 // Reset prepares the EVM for a new transaction on state: it clears the
@@ -130,6 +149,7 @@ func (evm *EVM) Configure(block BlockContext, rules Rules) error {
 		evm.preAddrs = rules.ActivePrecompiles()
 	}
 	evm.Block = block
+	evm.costs = costsFor(&evm.rules, block.GasLimit)
 	return nil
 }
 
@@ -425,9 +445,10 @@ func (evm *EVM) collides(address types.Address) bool {
 
 // deployCode checks and pays for the runtime code returned by initcode and
 // stores it. Before Amsterdam: the 0xEF prefix (EIP-3541), 200 gas per byte,
-// then the size limit. From Amsterdam (EIP-8037): the 0xEF prefix, the size
-// limit (so that oversized code costs no state gas), the code's hashing (6
-// per word) and then its bytes as state gas.
+// then the size limit. With EIP-8037: the 0xEF prefix, the size limit (so
+// that oversized code costs no state gas), then the code's hashing (6 per
+// word) and its bytes as state gas, in that order under go-ethereum's
+// revision and the other way round under tests-bal@v5.7.0's.
 func (evm *EVM) deployCode(f *frame, address types.Address, code []byte) error {
 	if len(code) > 0 && code[0] == 0xef { // EIP-3541
 		return ErrInvalidCode
@@ -437,10 +458,12 @@ func (evm *EVM) deployCode(f *frame, address types.Address, code []byte) error {
 		if len(code) > evm.rules.MaxCodeSize() {
 			return ErrMaxCodeSizeExceeded
 		}
-		if !f.gas.ChargeExec(toWords(n) * gasKeccakWord) {
-			return ErrCodeStoreOutOfGas
-		}
-		if !f.gas.Charge(GasCost{State: n * CostPerStateByte}) {
+		hashing, state := toWords(n)*gasKeccakWord, GasCost{State: n * evm.costs.bytePrice}
+		if evm.rules.stateGasBalV570() {
+			if !f.gas.Charge(state) || !f.gas.ChargeExec(hashing) {
+				return ErrCodeStoreOutOfGas
+			}
+		} else if !f.gas.ChargeExec(hashing) || !f.gas.Charge(state) {
 			return ErrCodeStoreOutOfGas
 		}
 	} else {
