@@ -1,7 +1,6 @@
 package bal
 
 import (
-	"bytes"
 	"cmp"
 	"slices"
 
@@ -87,9 +86,6 @@ func (f *Fragment) Reset() {
 	f.code = f.code[:0]
 	f.last = -1
 }
-
-// Empty reports whether nothing has been recorded since the last Reset.
-func (f *Fragment) Empty() bool { return len(f.accounts) == 0 }
 
 // account returns the position of addr, adding it if needed.
 func (f *Fragment) account(addr types.Address) int32 {
@@ -221,9 +217,6 @@ type bCode struct {
 	index     uint32
 	off, n    int
 }
-
-// NewBuilder returns an empty Builder.
-func NewBuilder() *Builder { return new(Builder) }
 
 // Reset empties b, keeping its memory for the next block.
 func (b *Builder) Reset() {
@@ -379,7 +372,7 @@ func (b *Builder) sortAccounts() {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(x, y int32) int {
-		return bytes.Compare(b.addrs[x][:], b.addrs[y][:])
+		return b.addrs[x].Compare(&b.addrs[y])
 	})
 	rank := make([]int32, n) // rank[old position] = new position
 	sorted := make([]types.Address, n)

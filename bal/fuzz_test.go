@@ -39,7 +39,7 @@ func FuzzDecode(f *testing.F) {
 				lk.Account(a, k)
 				lk.Storage(a, &slot, k)
 			}
-			lk.Final(a)
+			lk.FinalAt(i)
 		}
 	})
 }

@@ -135,15 +135,8 @@ func (lk *Lookup) countAt(k uint32) {
 	lk.perIndex[k]++
 }
 
-// List returns the list the Lookup indexes.
-func (lk *Lookup) List() *BlockAccessList { return lk.list }
-
 // Len returns the number of accounts in the list.
 func (lk *Lookup) Len() int { return len(lk.list.Accounts) }
-
-// At returns the i-th account in address order, aliasing the list. The
-// caller must not modify it.
-func (lk *Lookup) At(i int) *AccountAccess { return &lk.list.Accounts[i] }
 
 // All iterates over the accounts in address order with their positions,
 // aliasing the list.
@@ -172,12 +165,6 @@ func (lk *Lookup) Find(addr types.Address) (int, bool) {
 	return lo, lo < len(lk.keys) && lk.keys[lo] == k
 }
 
-// Contains reports whether addr is in the list at all.
-func (lk *Lookup) Contains(addr types.Address) bool {
-	_, ok := lk.Find(addr)
-	return ok
-}
-
 // Account returns addr's balance, nonce and code as of index k (the latest
 // change of each with an index below k).
 func (lk *Lookup) Account(addr types.Address, k uint32) AccountState {
@@ -204,17 +191,8 @@ func (lk *Lookup) AccountAt(i int, k uint32) AccountState {
 	return s
 }
 
-// Final returns addr's balance, nonce and code after the whole block: the
-// last change of each, whatever its index.
-func (lk *Lookup) Final(addr types.Address) AccountState {
-	i, ok := lk.Find(addr)
-	if !ok {
-		return AccountState{}
-	}
-	return lk.FinalAt(i)
-}
-
-// FinalAt is [Lookup.Final] for the account at position i.
+// FinalAt returns the balance, nonce and code of the account at position i
+// after the whole block: the last change of each, whatever its index.
 func (lk *Lookup) FinalAt(i int) AccountState {
 	a := &lk.list.Accounts[i]
 	var s AccountState
@@ -228,34 +206,6 @@ func (lk *Lookup) FinalAt(i int) AccountState {
 		s.Code, s.CodeHash, s.HasCode = a.CodeChanges[n-1].Code, lk.hashes[int(lk.codeBase[i])+n-1], true
 	}
 	return s
-}
-
-// Balance returns addr's balance as of index k and whether a change below k
-// exists.
-func (lk *Lookup) Balance(addr types.Address, k uint32) (uint256.Int, bool) {
-	i, ok := lk.Find(addr)
-	if !ok {
-		return uint256.Int{}, false
-	}
-	c := lk.list.Accounts[i].BalanceChanges
-	if j := latestBalance(c, k); j >= 0 {
-		return c[j].Balance, true
-	}
-	return uint256.Int{}, false
-}
-
-// Nonce returns addr's nonce as of index k and whether a change below k
-// exists.
-func (lk *Lookup) Nonce(addr types.Address, k uint32) (uint64, bool) {
-	i, ok := lk.Find(addr)
-	if !ok {
-		return 0, false
-	}
-	c := lk.list.Accounts[i].NonceChanges
-	if j := latestNonce(c, k); j >= 0 {
-		return c[j].Nonce, true
-	}
-	return 0, false
 }
 
 // Code returns addr's code and code hash as of index k and whether a change
@@ -292,20 +242,6 @@ func (lk *Lookup) StorageAt(i int, slot *uint256.Int, k uint32) (uint256.Int, bo
 		return sc.Writes[j].Value, true
 	}
 	return uint256.Int{}, false
-}
-
-// FinalStorage returns the value of addr's slot after the whole block and
-// whether the block wrote it.
-func (lk *Lookup) FinalStorage(addr types.Address, slot *uint256.Int) (uint256.Int, bool) {
-	i, ok := lk.Find(addr)
-	if !ok {
-		return uint256.Int{}, false
-	}
-	sc := findSlot(lk.list.Accounts[i].StorageChanges, slot)
-	if sc == nil || len(sc.Writes) == 0 {
-		return uint256.Int{}, false
-	}
-	return sc.Final(), true
 }
 
 // findSlot returns the SlotChanges of slot in s, sorted by slot, or nil.

@@ -1,7 +1,6 @@
 package bal
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -26,7 +25,7 @@ func sortedAccounts(rng *rand.Rand, n int) *BlockAccessList {
 			l.Accounts[i].Address[j] = byte(rng.IntN(256))
 		}
 	}
-	slices.SortFunc(l.Accounts, func(x, y AccountAccess) int { return bytes.Compare(x.Address[:], y.Address[:]) })
+	slices.SortFunc(l.Accounts, func(x, y AccountAccess) int { return x.Address.Compare(&y.Address) })
 	return l
 }
 
@@ -86,7 +85,7 @@ func TestFindAgreesWithMap(t *testing.T) {
 		l.Accounts[i].Address[rng.IntN(20)] = byte(rng.IntN(4))
 		l.Accounts[i].Address[19] = byte(i)
 	}
-	slices.SortFunc(l.Accounts, func(x, y AccountAccess) int { return bytes.Compare(x.Address[:], y.Address[:]) })
+	slices.SortFunc(l.Accounts, func(x, y AccountAccess) int { return x.Address.Compare(&y.Address) })
 	m := make(addrIndex)
 	for i := range l.Accounts {
 		m[l.Accounts[i].Address] = int32(i)

@@ -1,7 +1,6 @@
 package bal
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/holiman/uint256"
@@ -41,7 +40,7 @@ func (l *BlockAccessList) Validate(gasLimit uint64, txCount int) error {
 	}
 	for i := 1; i < len(l.Accounts); i++ {
 		prev, cur := &l.Accounts[i-1].Address, &l.Accounts[i].Address
-		if bytes.Compare(prev[:], cur[:]) >= 0 {
+		if prev.Compare(cur) >= 0 {
 			return fmt.Errorf("%w: account %d %s after %s", ErrAccountsUnsorted, i, cur, prev)
 		}
 	}

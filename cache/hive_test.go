@@ -118,7 +118,7 @@ func readHive(payloadsPath, dumpPath string) (*hive, error) {
 		slices.SortFunc(u.Storage, func(a, b state.SlotUpdate) int { return a.Key.Cmp(&b.Key) })
 		updates = append(updates, u)
 	}
-	slices.SortFunc(updates, func(a, b state.AccountUpdate) int { return slices.Compare(a.Address[:], b.Address[:]) })
+	slices.SortFunc(updates, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
 	root, nodes, err := trie.UpdateState(types.EmptyRootHash, h.store, updates)
 	if err != nil {
 		return nil, err

@@ -216,11 +216,9 @@ func genUpdates(src *source) []state.AccountUpdate {
 		}
 		out = append(out, u)
 	}
-	slices.SortFunc(out, func(a, b state.AccountUpdate) int { return compareAddr(a.Address, b.Address) })
+	slices.SortFunc(out, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
 	return out
 }
-
-func compareAddr(a, b types.Address) int { return slices.Compare(a[:], b[:]) }
 
 func genList(src *source) *bal.BlockAccessList {
 	l := &bal.BlockAccessList{}
@@ -230,7 +228,7 @@ func genList(src *source) *bal.BlockAccessList {
 			addrs = append(addrs, worldAddr(i))
 		}
 	}
-	slices.SortFunc(addrs, compareAddr)
+	slices.SortFunc(addrs, func(a, b types.Address) int { return a.Compare(&b) })
 	for _, a := range addrs {
 		acc := bal.AccountAccess{Address: a}
 		for s := range worldSlots {

@@ -64,7 +64,7 @@ func (a Alloc) Updates() []state.AccountUpdate {
 		slices.SortFunc(u.Storage, func(x, y state.SlotUpdate) int { return x.Key.Cmp(&y.Key) })
 		out = append(out, u)
 	}
-	slices.SortFunc(out, func(x, y state.AccountUpdate) int { return bytes.Compare(x.Address[:], y.Address[:]) })
+	slices.SortFunc(out, func(x, y state.AccountUpdate) int { return x.Address.Compare(&y.Address) })
 	return out
 }
 

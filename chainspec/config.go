@@ -73,6 +73,11 @@ type Config struct {
 	// EIP-7928". They must be EIPs balexec knows ([KnownEIPs]). EIP-7610 is
 	// only ever switched on this way: go-ethereum does not implement it.
 	ExtraEIPs []int
+
+	// Profile is the rule profile: which EIPs Amsterdam switches on, and in
+	// which version (see [Profile]). The zero value is go-ethereum
+	// v1.17.10's. No configuration file names it; the caller sets it.
+	Profile Profile
 }
 
 // ForkTime returns the activation time of a timestamp fork, nil when it is
@@ -190,8 +195,12 @@ func (c *Config) Fork(time uint64) Fork {
 //   - Cancun, when scheduled, has a blob schedule entry; every entry has a
 //     non-zero update fraction and maximum; only Cancun, Prague and BPO
 //     forks have entries;
-//   - ExtraEIPs are known EIPs.
+//   - ExtraEIPs are known EIPs;
+//   - the profile is one balexec has.
 func (c *Config) Validate() error {
+	if c.Profile >= numProfiles {
+		return fmt.Errorf("%w: %v", ErrInvalidConfig, c.Profile)
+	}
 	if err := c.checkBlockForkOrder(); err != nil {
 		return err
 	}

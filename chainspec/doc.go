@@ -23,12 +23,67 @@
 // that depends on one EIP asks that set, and [Config.Rules] turns it into
 // the EVM's per-EIP switches.
 //
-// The per-fork sets are one table read only through [Config.EIPs]. Rule
-// profiles per spec release (go-ethereum v1.17.10's Amsterdam against an
-// execution-spec-tests devnet release) are meant to replace that table: a
-// profile is a name plus, per fork, the EIPs (and, where a release amends
-// one, the EIP's version) it switches on. Nothing outside this package
-// needs to change for that.
+// The per-fork sets are read only through [Config.EIPs]; Amsterdam's comes
+// from the configuration's rule profile.
+//
+// # Rule profiles
+//
+// Amsterdam is still moving: each release of the specifications and of
+// go-ethereum switches on a different set of EIPs, some in different
+// versions. A [Profile] names one such release: the EIPs its Amsterdam
+// switches on and the revision ([evm.Revision]) of those whose text
+// changed. [Config.Profile] selects it (ProfileGeth, the zero value, by
+// default); [ProfileByName] reads the names the command line takes, and
+// [ProfileForRelease] maps an execution-spec-tests release tag, as a
+// fixture's _info.url names it, to the profile its fixtures need (an
+// unknown devnet release is an error, not a guess). The forks up to Osaka
+// are the same in every profile. The profiles side by side:
+//
+//	EIP   geth-v1.17.10 (default)     tests-bal@v5.7.0            what differs
+//	7928  on                          on                          nothing
+//	8037  go-ethereum v1.17.10's      the EIP of 2026-04-20       see below
+//	8038  on                          off                         Berlin access prices instead (cold
+//	                                                              account 2600, CALL value 9000,
+//	                                                              access list 2400/1900)
+//	2780  on                          off                         21000 base, no run-time recipient or
+//	                                                              authorization charges
+//	7778  (not named)                 on                          nothing: go-ethereum's 8037 block
+//	                                                              accounting is 7778's; no switch
+//	7708  transfer logs               transfer and Burn logs      Burn(address,uint256) logs
+//	8246  on                          off                         SELFDESTRUCT to itself burns
+//	7954  64 KiB code, 128 KiB init   32 KiB code, 64 KiB init    the limits
+//	7825  amended by 8037             amended by 8037             the cap binds the intrinsic gas's
+//	                                                              execution part (see 8037)
+//	7843  on                          on                          nothing
+//	7976  on                          on                          nothing
+//	7981  on                          on                          nothing (added to 8038's prices
+//	                                                              or to Berlin's)
+//	8024  on                          on                          nothing
+//	8282  on                          off                         no builder deposit and exit queues
+//
+// EIP-8037 under tests-bal@v5.7.0, against go-ethereum v1.17.10:
+//
+//   - a state byte costs what the block gas limit gives (1174 at 120M)
+//     instead of 1530; an account, a slot and a delegation indicator count
+//     112, 32 and 23 bytes instead of 120, 64 and 23; CREATE costs 9000 and
+//     a new slot 2900 of execution gas on top of their state gas;
+//   - a creation's account and each authorization's account and indicator
+//     are intrinsic state gas, not charged at run time; an authority that
+//     exists is credited its account back to the reservoir, while the
+//     block's state dimension keeps the whole intrinsic state gas;
+//   - state gas that spilled into execution gas stays state gas: a refill,
+//     and a frame that reverts or halts, give all of it back to the
+//     reservoir (go-ethereum repays the spill first and a halt burns it);
+//   - CREATE charges its account before its pre-check and target read, and
+//     every failure refunds it; a failed CALL does not refill its new
+//     account; a code deposit pays its state gas before its hashing;
+//   - the accounts a transaction creates and destroys give their state gas
+//     (account, code and slots) back before the gas used is worked out;
+//   - system calls have no state-gas reservoir.
+//
+// The evm.Rules fields ending in Rev hold the revisions; the evm package
+// says, for each rule the release's fixtures leave open, which reading it
+// follows.
 //
 // # Blob schedules
 //

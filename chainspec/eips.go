@@ -47,9 +47,10 @@ const (
 	EIP7939 EIP = 7939 // CLZ
 	EIP7951 EIP = 7951 // P256VERIFY
 
-	// Amsterdam (go-ethereum v1.17.10's set).
+	// Amsterdam (the EIPs of every rule profile's Amsterdam; see Profile).
 	EIP2780 EIP = 2780 // resource-based intrinsic gas
 	EIP7708 EIP = 7708 // ETH transfer logs
+	EIP7778 EIP = 7778 // block gas accounting without refunds
 	EIP7843 EIP = 7843 // SLOTNUM and the header slot number
 	EIP7928 EIP = 7928 // block-level access lists
 	EIP7954 EIP = 7954 // larger contract and initcode size limits
@@ -68,13 +69,14 @@ const (
 // String returns "EIP-n".
 func (e EIP) String() string { return fmt.Sprintf("EIP-%d", uint16(e)) }
 
-// The EIPs each fork switches on (BPO forks only change blob parameters).
+// The EIPs each fork up to Osaka switches on, the same in every rule
+// profile (BPO forks only change blob parameters). Amsterdam's are the
+// profile's (profiles.go).
 var (
-	shanghaiEIPs  = [...]EIP{EIP3651, EIP3855, EIP3860, EIP4895, EIP6049}
-	cancunEIPs    = [...]EIP{EIP1153, EIP4788, EIP4844, EIP5656, EIP6780, EIP7516}
-	pragueEIPs    = [...]EIP{EIP2537, EIP2935, EIP6110, EIP7002, EIP7251, EIP7623, EIP7685, EIP7691, EIP7702}
-	osakaEIPs     = [...]EIP{EIP7594, EIP7823, EIP7825, EIP7883, EIP7918, EIP7934, EIP7939, EIP7951}
-	amsterdamEIPs = [...]EIP{EIP2780, EIP7708, EIP7843, EIP7928, EIP7954, EIP7976, EIP7981, EIP8024, EIP8037, EIP8038, EIP8246, EIP8282}
+	shanghaiEIPs = [...]EIP{EIP3651, EIP3855, EIP3860, EIP4895, EIP6049}
+	cancunEIPs   = [...]EIP{EIP1153, EIP4788, EIP4844, EIP5656, EIP6780, EIP7516}
+	pragueEIPs   = [...]EIP{EIP2537, EIP2935, EIP6110, EIP7002, EIP7251, EIP7623, EIP7685, EIP7691, EIP7702}
+	osakaEIPs    = [...]EIP{EIP7594, EIP7823, EIP7825, EIP7883, EIP7918, EIP7934, EIP7939, EIP7951}
 )
 
 // knownEIPs lists every EIP an EIPSet can hold, in increasing order; an
@@ -83,28 +85,25 @@ var knownEIPs = [...]EIP{
 	EIP1153, EIP2537, EIP2780, EIP2935, EIP3651, EIP3855, EIP3860, EIP4788,
 	EIP4844, EIP4895, EIP5656, EIP6049, EIP6110, EIP6780, EIP7002, EIP7251,
 	EIP7516, EIP7594, EIP7610, EIP7623, EIP7685, EIP7691, EIP7702, EIP7708,
-	EIP7823, EIP7825, EIP7843, EIP7883, EIP7918, EIP7928, EIP7934, EIP7939,
-	EIP7951, EIP7954, EIP7976, EIP7981, EIP8024, EIP8037, EIP8038, EIP8246,
-	EIP8282,
+	EIP7778, EIP7823, EIP7825, EIP7843, EIP7883, EIP7918, EIP7928, EIP7934,
+	EIP7939, EIP7951, EIP7954, EIP7976, EIP7981, EIP8024, EIP8037, EIP8038,
+	EIP8246, EIP8282,
 }
 
-// forkEIPSets[f] is the set of EIPs fork f itself switches on. Built once,
-// read-only afterwards.
-var forkEIPSets = func() (sets [numForks]EIPSet) {
-	for _, e := range shanghaiEIPs {
-		sets[ForkShanghai].add(e)
-	}
-	for _, e := range cancunEIPs {
-		sets[ForkCancun].add(e)
-	}
-	for _, e := range pragueEIPs {
-		sets[ForkPrague].add(e)
-	}
-	for _, e := range osakaEIPs {
-		sets[ForkOsaka].add(e)
-	}
-	for _, e := range amsterdamEIPs {
-		sets[ForkAmsterdam].add(e)
+// forkEIPSets[p][f] is the set of EIPs fork f itself switches on under
+// profile p. Built once, read-only afterwards.
+var forkEIPSets = func() (sets [numProfiles][numForks]EIPSet) {
+	for p := range sets {
+		add := func(f Fork, eips []EIP) {
+			for _, e := range eips {
+				sets[p][f].add(e)
+			}
+		}
+		add(ForkShanghai, shanghaiEIPs[:])
+		add(ForkCancun, cancunEIPs[:])
+		add(ForkPrague, pragueEIPs[:])
+		add(ForkOsaka, osakaEIPs[:])
+		add(ForkAmsterdam, profiles[p].amsterdam)
 	}
 	return sets
 }()

@@ -16,6 +16,9 @@ var (
 	ErrInvalidConfig = errors.New("chainspec: invalid chain configuration")
 	// ErrUnknownNetwork: ConfigForNetwork does not know the network name.
 	ErrUnknownNetwork = errors.New("chainspec: unknown network name")
+	// ErrUnknownProfile: no rule profile has the name, or the test
+	// fixtures of a devnet release need one balexec does not have.
+	ErrUnknownProfile = errors.New("chainspec: unknown rule profile")
 	// ErrInvalidGenesis: a genesis file is malformed or lacks a required
 	// field, or a genesis cannot produce its header.
 	ErrInvalidGenesis = errors.New("chainspec: invalid genesis")

@@ -7,7 +7,7 @@ import (
 )
 
 // EIPs returns the set of EIPs active at time: those of every active fork
-// plus ExtraEIPs. It is empty before Shanghai. Code that needs to know
+// under the configuration's rule profile, plus ExtraEIPs. It is empty before Shanghai. Code that needs to know
 // whether a particular EIP applies asks this set, so a devnet mix of EIPs
 // needs no fork of its own.
 func (c *Config) EIPs(time uint64) EIPSet {
@@ -15,9 +15,10 @@ func (c *Config) EIPs(time uint64) EIPSet {
 	if !c.IsShanghai(time) {
 		return s
 	}
+	sets := &forkEIPSets[c.profileIndex()]
 	for f := ForkShanghai; f < numForks; f++ {
 		if c.IsActive(f, time) {
-			s = s.Union(forkEIPSets[f])
+			s = s.Union(sets[f])
 		}
 	}
 	for _, n := range c.ExtraEIPs {
@@ -35,10 +36,11 @@ func (c *Config) EIPs(time uint64) EIPSet {
 // The fork flags follow the active forks (the BPO forks run under Osaka's
 // flags). Each Amsterdam EIP switch is on when [Config.EIPs] holds the EIP,
 // so a devnet's ExtraEIPs switch single EIPs on: EIP7825Amended (the
-// amended gas cap of EIP-7825) goes with EIP-8037, which amends it; EIP7954
-// is the 64 KiB code and 128 KiB initcode limits. EIP7610 is set only when
-// ExtraEIPs asks for it. A mix the EVM cannot run (see evm.Rules) is
-// ErrInvalidConfig.
+// amended gas cap of EIP-7825) goes with EIP-8037, which amends it. The
+// revision of EIP-8037, EIP-7954 and EIP-7708 is the profile's, for each
+// that is on. EIP-7778 has no switch: the EVM's EIP-8037 block accounting
+// is what it specifies. EIP7610 is set only when ExtraEIPs asks for it. A
+// mix the EVM cannot run (see evm.Rules) is ErrInvalidConfig.
 func (c *Config) Rules(number, time uint64) (evm.Rules, error) {
 	var r evm.Rules
 	if !c.IsActiveAt(ForkShanghai, number, time) {
@@ -65,6 +67,16 @@ func (c *Config) Rules(number, time uint64) (evm.Rules, error) {
 	r.EIP7825Amended = eips.Has(EIP8037)
 	r.EIP8282 = eips.Has(EIP8282)
 	r.EIP7610 = eips.Has(EIP7610)
+	p := &profiles[c.profileIndex()]
+	if r.EIP8037 {
+		r.EIP8037Rev = p.rev8037
+	}
+	if r.EIP7954 {
+		r.EIP7954Rev = p.rev7954
+	}
+	if r.EIP7708 {
+		r.EIP7708Rev = p.rev7708
+	}
 	if err := r.Validate(); err != nil {
 		return evm.Rules{}, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}

@@ -246,11 +246,11 @@ func (s *stepper) queueRequests(env *blockEnv, vm *evm.EVM) ([][]byte, error) {
 	for _, q := range env.queues {
 		s.sdb.Reset(s.bs)
 		if s.sdb.GetCodeSize(q.addr) == 0 {
-			return nil, fmt.Errorf("%w: empty system contract: no code at %s", ErrSystemContract, q.addr)
+			return nil, fmt.Errorf("%w: no code at %s", ErrSystemContractEmpty, q.addr)
 		}
 		ret, err := s.systemCall(vm, q.addr, nil)
 		if err != nil {
-			return nil, fmt.Errorf("%w: system call to %s failed to execute: %w", ErrSystemContract, q.addr, err)
+			return nil, fmt.Errorf("%w: call to %s: %w", ErrSystemContractFailed, q.addr, err)
 		}
 		if len(ret) > 0 {
 			req := make([]byte, 1+len(ret))
@@ -372,7 +372,9 @@ func (res *Result) depositRequests(contract types.Address) error {
 // appendDepositRequest appends the 192-byte request encoded in the ABI data
 // of a DepositEvent(bytes pubkey, bytes withdrawal_credentials, bytes amount,
 // bytes signature, bytes index): pubkey (48), credentials (32), amount (8),
-// signature (96), index (8).
+// signature (96), index (8). Like go-ethereum v1.17.10 it checks the
+// length only: a log of that length with another layout (the specification
+// checks the ABI offsets and sizes) is read at the fixed positions.
 func appendDepositRequest(dst, data []byte) ([]byte, error) {
 	if len(data) != 576 {
 		return dst, fmt.Errorf("%w: deposit wrong length: want 576, have %d", ErrDepositLog, len(data))

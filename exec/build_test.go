@@ -167,7 +167,7 @@ func TestBuildBlock(t *testing.T) {
 		h := &built.Block.Header
 		amsterdam := b.time >= 360
 		switch {
-		case h.Number != uint64(i+1) || h.GasUsed == 0 || amsterdam == h.Bloom.IsZero() || len(built.Result.Receipts) != len(b.txs):
+		case h.Number != uint64(i+1) || h.GasUsed == 0 || amsterdam == (h.Bloom == types.Bloom{}) || len(built.Result.Receipts) != len(b.txs):
 			t.Fatalf("block %d: header %+v", i+1, h)
 		case amsterdam != (built.AccessList != nil) || amsterdam != h.Has(types.FieldBlockAccessListHash):
 			t.Fatalf("block %d: access list %v in a block of time %d", i+1, built.AccessList != nil, b.time)

@@ -58,12 +58,10 @@ type Chain struct {
 	recentOrder []types.Hash
 	recentNext  int
 
-	// The state trie at liveRoot (the head's), its upper levels decoded,
-	// for the next block's merkleization: every path goes through them, so
-	// keeping them saves decoding them per block. nil when a merkleization
-	// took it and failed.
-	live     *trie.SecureTrie
-	liveRoot types.Hash
+	// The tries of the last merkleization, kept open with their upper
+	// levels decoded for the next block's (trie.Live): used only when the
+	// next block's parent root is theirs.
+	live trie.Live
 
 	// The state cache in front of the database's reader of the state after
 	// block cacheBlock, kept warm from block to block.
@@ -221,27 +219,9 @@ func (c *Chain) InsertWithAccessList(ctx context.Context, block *types.Block, ra
 	if err != nil {
 		return nil, fmt.Errorf("block %d: %w: BLOCKHASH history: %w", h.Number, ErrDatabase, err)
 	}
-	// The state trie kept from the last block, if this block extends it,
-	// goes to the first merkleization; a later one (the parallel path's
-	// second pass, the sequential verdict) opens the parent's root afresh.
-	// The trie of the last successful one is kept for the next block.
-	live := c.takeLiveTrie(parent.Root)
 	nodes := c.db.Nodes()
-	var kept *trie.SecureTrie
 	merkleize := func(ctx context.Context, updates []state.AccountUpdate) (types.Hash, trie.NodeSet, error) {
-		t := live
-		live = nil
-		if t == nil {
-			var err error
-			if t, err = trie.NewSecure(parent.Root, nodes); err != nil {
-				return types.Hash{}, nil, err
-			}
-		}
-		root, set, err := trie.UpdateStateOn(ctx, t, nodes, updates)
-		if err == nil {
-			kept = t
-		}
-		return root, set, err
+		return c.live.Update(ctx, nodes, parent.Root, updates)
 	}
 	res, err := c.exe.run(ctx, block, list, listCheck, pre, getHash, merkleize)
 	if err != nil {
@@ -250,13 +230,9 @@ func (c *Chain) InsertWithAccessList(ctx context.Context, block *types.Block, ra
 	hc := *h
 	if err := c.db.Commit(&BlockCommit{Header: &hc, AccessList: raw, Nodes: res.Nodes, Updates: res.Updates}); err != nil {
 		// What the database holds now is unknown to the chain: start the
-		// next block afresh.
-		c.cache, c.live = nil, nil
+		// next block afresh (the kept tries are at a root no block has).
+		c.cache = nil
 		return nil, fmt.Errorf("block %d: %w: commit: %w", h.Number, ErrDatabase, err)
-	}
-	if kept != nil {
-		kept.Unload(liveTrieDepth)
-		c.live, c.liveRoot = kept, res.Root
 	}
 	hash := hc.Hash()
 	if next, err := c.db.State(&hc); err == nil {
@@ -268,23 +244,6 @@ func (c *Chain) InsertWithAccessList(ctx context.Context, block *types.Block, ra
 	c.head = &hc
 	c.remember(&hc)
 	return res, nil
-}
-
-// liveTrieDepth is how many nibble levels of the state trie stay decoded
-// between blocks: at most 16^3 branches (a few megabytes), which covers the
-// shared upper part of every path in a state of millions of accounts.
-const liveTrieDepth = 3
-
-// takeLiveTrie hands out the kept state trie if it is at root; the caller
-// owns it (it is modified in place) and the chain keeps none until a block
-// succeeds.
-func (c *Chain) takeLiveTrie(root types.Hash) *trie.SecureTrie {
-	t := c.live
-	c.live = nil
-	if t == nil || c.liveRoot != root {
-		return nil
-	}
-	return t
 }
 
 // stateCache returns the cache over the state after block parent: the kept

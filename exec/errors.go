@@ -1,6 +1,9 @@
 package exec
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors of header validation (header.go). Each check has its own sentinel;
 // the wrapping message gives the header's value and the expected one.
@@ -87,8 +90,11 @@ var (
 	// ErrTxTypeNotActive: a transaction's type is not accepted by the fork.
 	ErrTxTypeNotActive = errors.New("exec: transaction type not active")
 	// ErrSystemContract: a request system contract has no code or its call
-	// failed; the block is invalid.
-	ErrSystemContract = errors.New("exec: system contract failed")
+	// failed; the block is invalid. ErrSystemContractEmpty and
+	// ErrSystemContractFailed tell the two apart (each wraps it).
+	ErrSystemContract       = errors.New("exec: system contract failed")
+	ErrSystemContractEmpty  = fmt.Errorf("%w: empty system contract", ErrSystemContract)
+	ErrSystemContractFailed = fmt.Errorf("%w: system call failed to execute", ErrSystemContract)
 	// ErrDepositLog: a deposit contract log cannot be parsed.
 	ErrDepositLog = errors.New("exec: invalid deposit log")
 	// ErrState: the state reader failed during execution.

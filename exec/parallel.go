@@ -114,8 +114,16 @@ type ParallelProcessor struct {
 	seq      *Processor // the verdict on a speculative failure
 	stats    ParallelStats
 
-	// Reused from block to block; each step output keeps its fragment.
-	outs     []stepOut
+	// Reused from block to block.
+	outs    []stepOut
+	builder bal.Builder
+	// frags holds the fragments no step is using: a worker takes one for
+	// its step, the gather gives it back once merged, so only the steps
+	// between the gather and the workers hold one.
+	frags struct {
+		sync.Mutex
+		free []*bal.Fragment
+	}
 	order    []int32
 	receipts trie.OrderedStream
 	enc      []byte
@@ -321,6 +329,12 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	res, postReqs, deleted, gatherTook, err := pp.gather(ctx, env, outs, wake)
 	if err != nil {
 		stopWorkers()
+		for i := range outs {
+			if outs[i].frag != nil {
+				pp.giveFrag(outs[i].frag)
+				outs[i].frag = nil
+			}
+		}
 		return nil, err
 	}
 	wg.Wait()
@@ -422,6 +436,28 @@ func (pp *ParallelProcessor) checkAgainstSequential(block *types.Block, pre stat
 	}
 }
 
+// takeFrag returns an empty fragment, from the free list when it has one.
+func (pp *ParallelProcessor) takeFrag() *bal.Fragment {
+	pp.frags.Lock()
+	n := len(pp.frags.free)
+	if n == 0 {
+		pp.frags.Unlock()
+		return bal.NewFragment()
+	}
+	f := pp.frags.free[n-1]
+	pp.frags.free = pp.frags.free[:n-1]
+	pp.frags.Unlock()
+	f.Reset()
+	return f
+}
+
+// giveFrag puts a fragment nobody uses any more on the free list.
+func (pp *ParallelProcessor) giveFrag(f *bal.Fragment) {
+	pp.frags.Lock()
+	pp.frags.free = append(pp.frags.free, f)
+	pp.frags.Unlock()
+}
+
 // resetOuts returns the step outputs for a block of steps steps, reusing
 // the previous block's.
 func (pp *ParallelProcessor) resetOuts(steps int) []stepOut {
@@ -513,11 +549,8 @@ func (pp *ParallelProcessor) prepareWorkers(count int, env *blockEnv) error {
 func (pp *ParallelProcessor) runStep(ctx context.Context, wk *parallelWorker, env *blockEnv, lk *bal.Lookup, pre state.Reader, j int, out *stepOut) {
 	view := &wk.view
 	*view = state.BALView{Base: pre, Lookup: lk, K: uint32(j)}
-	if out.frag == nil {
-		out.frag = bal.NewFragment()
-	}
-	frag := out.frag
-	frag.Reset()
+	frag := pp.takeFrag()
+	out.frag = frag
 	n := len(env.block.Transactions)
 	if j == 0 || j == n+1 {
 		// A group of system steps sharing the index: one after the other on a
@@ -589,8 +622,9 @@ func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []s
 	res := &Result{Receipts: make([]*types.Receipt, 0, n)}
 	gp := evm.NewGasPool(env.ctx.GasLimit)
 	pp.receipts.Reset(n)
+	builder := &pp.builder
+	builder.Reset()
 	var (
-		builder  bal.Builder
 		postReqs [][]byte
 		deleted  map[types.Address]bool // only accounts deleted at some step
 		busy     time.Duration
@@ -648,6 +682,8 @@ func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []s
 			}
 		}
 		builder.Merge(uint32(j), out.frag)
+		pp.giveFrag(out.frag)
+		out.frag = nil
 		busy += time.Since(t0)
 	}
 	t0 := time.Now()
@@ -667,7 +703,7 @@ func addTouchDeletions(updates []state.AccountUpdate, deleted map[types.Address]
 			continue
 		}
 		if _, found := slices.BinarySearchFunc(updates, addr, func(u state.AccountUpdate, a types.Address) int {
-			return compareAddress(&u.Address, &a)
+			return u.Address.Compare(&a)
 		}); found {
 			continue
 		}
@@ -681,18 +717,6 @@ func addTouchDeletions(updates []state.AccountUpdate, deleted map[types.Address]
 		return updates, nil
 	}
 	out := append(slices.Clip(updates), extra...)
-	slices.SortFunc(out, func(a, b state.AccountUpdate) int { return compareAddress(&a.Address, &b.Address) })
+	slices.SortFunc(out, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
 	return out, nil
-}
-
-func compareAddress(a, b *types.Address) int {
-	for i := range a {
-		if a[i] != b[i] {
-			if a[i] < b[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
 }

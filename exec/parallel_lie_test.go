@@ -1,7 +1,6 @@
 package exec_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -45,7 +44,7 @@ func padList(t testing.TB, raw []byte, count int, writes bool) *bal.BlockAccessL
 		}
 		l.Accounts = append(l.Accounts, a)
 	}
-	slices.SortFunc(l.Accounts, func(a, b bal.AccountAccess) int { return bytes.Compare(a.Address[:], b.Address[:]) })
+	slices.SortFunc(l.Accounts, func(a, b bal.AccountAccess) int { return a.Address.Compare(&b.Address) })
 	return l
 }
 

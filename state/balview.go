@@ -93,7 +93,7 @@ func (v *BALView) Code(addr types.Address, codeHash types.Hash) ([]byte, error) 
 // 64 accounts and returns ctx.Err() once ctx is done: a list whose root
 // nobody needs any more stops costing reads.
 func BALUpdates(ctx context.Context, lk *bal.Lookup, pre Reader) ([]AccountUpdate, error) {
-	var out []AccountUpdate
+	out := make([]AccountUpdate, 0, lk.Len())
 	for i, a := range lk.All() {
 		if i%64 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()

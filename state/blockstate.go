@@ -20,6 +20,8 @@ type BlockState struct {
 	accounts map[types.Address]*blockAccount
 }
 
+var _ Reader = (*BlockState)(nil)
+
 type blockAccount struct {
 	exists bool
 	// wiped: the account was deleted in this block, so the parent's storage
@@ -153,6 +155,6 @@ func (b *BlockState) Updates() []AccountUpdate {
 		}
 		out = append(out, u)
 	}
-	slices.SortFunc(out, func(x, y AccountUpdate) int { return compareAddr(&x.Address, &y.Address) })
+	slices.SortFunc(out, func(x, y AccountUpdate) int { return x.Address.Compare(&y.Address) })
 	return out
 }

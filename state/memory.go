@@ -11,14 +11,15 @@ import (
 // hash. It implements [Reader]. Reads are safe for concurrent use as long as
 // no goroutine calls a mutating method at the same time.
 //
-// An account's storage root is whatever was last set with SetRoot; for an
-// account whose storage was filled or changed without a computed root, the
-// reported root is a non-empty placeholder (the trie package computes real
-// roots from the storage itself).
+// An account's reported storage root is types.EmptyRootHash when it has no
+// storage and a non-empty placeholder otherwise: the trie package computes
+// real roots from the storage itself.
 type Memory struct {
 	accounts map[types.Address]*memAccount
 	codes    map[types.Hash][]byte
 }
+
+var _ Reader = (*Memory)(nil)
 
 type memAccount struct {
 	acct    types.Account
@@ -70,7 +71,7 @@ func (m *Memory) Addresses() []types.Address {
 	for a := range m.accounts {
 		out = append(out, a)
 	}
-	slices.SortFunc(out, func(a, b types.Address) int { return compareAddr(&a, &b) })
+	slices.SortFunc(out, func(a, b types.Address) int { return a.Compare(&b) })
 	return out
 }
 
@@ -80,13 +81,6 @@ func (m *Memory) StorageOf(addr types.Address, fn func(key, value uint256.Int)) 
 		for k, v := range a.storage {
 			fn(k, v)
 		}
-	}
-}
-
-// SetRoot records the computed storage root of addr.
-func (m *Memory) SetRoot(addr types.Address, root types.Hash) {
-	if a, ok := m.accounts[addr]; ok {
-		a.acct.Root = root
 	}
 }
 

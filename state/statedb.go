@@ -2,7 +2,6 @@ package state
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/types"
@@ -56,50 +55,6 @@ func (o *object) empty() bool {
 }
 
 func (o *object) dirty() bool { return o.mutations > 0 || o.sticky }
-
-type entryKind uint8
-
-const (
-	entryCreate entryKind = iota
-	entryContract
-	entryDestruct
-	entryBalance
-	entryNonce
-	entryCode
-	entryStorage
-	entryTouch
-	entryRefund
-	entryLog
-	entryAccessAddr
-	entryAccessSlot
-	entryTransient
-)
-
-// entry is one undoable change. One struct for every kind keeps the journal
-// a flat slice with no per-entry allocation.
-type entry struct {
-	kind entryKind
-	obj  *object
-	addr types.Address
-	key  uint256.Int
-	prev uint256.Int
-	n    uint64
-	code []byte
-	hash types.Hash
-}
-
-func (k entryKind) mutates() bool {
-	switch k {
-	case entryCreate, entryDestruct, entryBalance, entryNonce, entryCode, entryStorage, entryTouch:
-		return true
-	}
-	return false
-}
-
-type slotKey struct {
-	addr types.Address
-	key  uint256.Int
-}
 
 // StateDB is the journaled state of one transaction. The EVM mutates it
 // through the methods of exec/evm.StateDB; every change can be undone back to
@@ -175,22 +130,6 @@ func (s *StateDB) Reset(r Reader) {
 	s.amsterdam, s.frag, s.recording = false, nil, false
 }
 
-// SetAmsterdam switches on the Amsterdam rules for the current transaction
-// (after Reset): EIP-8246 finalisation of self-destructed accounts, and, when
-// frag is not nil, recording of the transaction's block access list fragment
-// into frag from Prepare to Finalise (EIP-7928). The fragment is not
-// journaled: reverts never remove what was recorded.
-func (s *StateDB) SetAmsterdam(frag *bal.Fragment) {
-	s.amsterdam, s.frag, s.recording = true, frag, false
-}
-
-// RecordInto records the current transaction's block access list fragment
-// into frag from Prepare to Finalise, without the other Amsterdam rules. It
-// exists to measure what recording costs on pre-Amsterdam blocks.
-func (s *StateDB) RecordInto(frag *bal.Fragment) {
-	s.frag, s.recording = frag, false
-}
-
 func (s *StateDB) recycle(o *object) {
 	st := o.storage
 	clear(st)
@@ -217,36 +156,6 @@ func (s *StateDB) setErr(err error) {
 	if s.err == nil {
 		s.err = err
 	}
-}
-
-// Prepare starts a transaction: it warms the sender, the destination, the
-// precompiles, the coinbase (EIP-3651) and the transaction's access list
-// (EIP-2929/2930), clears transient storage (EIP-1153), and starts recording
-// the block access list fragment if SetAmsterdam gave one. State accesses
-// before Prepare are not recorded (go-ethereum's pre-checks and gas purchase
-// happen there).
-func (s *StateDB) Prepare(sender, coinbase types.Address, dst *types.Address, precompiles []types.Address, list types.AccessList) {
-	s.recording = s.frag != nil
-	clear(s.accessAddrs)
-	clear(s.accessSlots)
-	clear(s.transient)
-	s.accessAddrs[sender] = struct{}{}
-	if dst != nil {
-		s.accessAddrs[*dst] = struct{}{}
-	}
-	for _, p := range precompiles {
-		s.accessAddrs[p] = struct{}{}
-	}
-	for i := range list {
-		t := &list[i]
-		s.accessAddrs[t.Address] = struct{}{}
-		for _, k := range t.StorageKeys {
-			var key uint256.Int
-			key.SetBytes32(k[:])
-			s.accessSlots[slotKey{t.Address, key}] = struct{}{}
-		}
-	}
-	s.accessAddrs[coinbase] = struct{}{}
 }
 
 // load returns the object for addr, reading it on first use. The object may
@@ -315,14 +224,6 @@ func (s *StateDB) create(o *object) {
 	s.record(entry{kind: entryCreate, obj: o})
 	o.exists = true
 	s.resetEmpty(o)
-}
-
-// record appends e to the journal and counts a mutation.
-func (s *StateDB) record(e entry) {
-	if e.kind.mutates() {
-		e.obj.mutations++
-	}
-	s.journal = append(s.journal, e)
 }
 
 // Exist reports whether addr is in the state (including accounts created or
@@ -405,13 +306,6 @@ func (s *StateDB) SubBalance(addr types.Address, amount *uint256.Int) {
 	}
 	s.record(entry{kind: entryBalance, obj: o, prev: o.balance})
 	o.balance.Sub(&o.balance, amount)
-}
-
-// SetBalance sets the balance of addr.
-func (s *StateDB) SetBalance(addr types.Address, amount *uint256.Int) {
-	o := s.liveOrNew(addr)
-	s.record(entry{kind: entryBalance, obj: o, prev: o.balance})
-	o.balance = *amount
 }
 
 // GetNonce returns the nonce of addr (zero if absent).
@@ -557,30 +451,6 @@ func (s *StateDB) SetState(addr types.Address, key, value uint256.Int) {
 	o.storage[key] = v
 }
 
-// GetTransientState returns a transient storage slot (EIP-1153).
-func (s *StateDB) GetTransientState(addr types.Address, key uint256.Int) uint256.Int {
-	return s.transient[slotKey{addr, key}]
-}
-
-// SetTransientState sets a transient storage slot (EIP-1153).
-func (s *StateDB) SetTransientState(addr types.Address, key, value uint256.Int) {
-	k := slotKey{addr, key}
-	prev := s.transient[k]
-	if prev == value {
-		return
-	}
-	s.journal = append(s.journal, entry{kind: entryTransient, addr: addr, key: key, prev: prev})
-	s.setTransient(k, value)
-}
-
-func (s *StateDB) setTransient(k slotKey, v uint256.Int) {
-	if v.IsZero() {
-		delete(s.transient, k)
-	} else {
-		s.transient[k] = v
-	}
-}
-
 // SelfDestruct marks addr as destroyed at the end of the transaction. The EVM
 // moves the balance itself.
 func (s *StateDB) SelfDestruct(addr types.Address) {
@@ -597,39 +467,6 @@ func (s *StateDB) SelfDestruct(addr types.Address) {
 func (s *StateDB) HasSelfDestructed(addr types.Address) bool {
 	o := s.live(addr)
 	return o != nil && o.selfDestructed
-}
-
-// AddressInAccessList reports whether addr is warm.
-func (s *StateDB) AddressInAccessList(addr types.Address) bool {
-	_, ok := s.accessAddrs[addr]
-	return ok
-}
-
-// SlotInAccessList reports whether addr and (addr, key) are warm.
-func (s *StateDB) SlotInAccessList(addr types.Address, key uint256.Int) (addressOK, slotOK bool) {
-	_, addressOK = s.accessAddrs[addr]
-	_, slotOK = s.accessSlots[slotKey{addr, key}]
-	return addressOK, slotOK
-}
-
-// AddAddressToAccessList warms addr.
-func (s *StateDB) AddAddressToAccessList(addr types.Address) {
-	if _, ok := s.accessAddrs[addr]; ok {
-		return
-	}
-	s.accessAddrs[addr] = struct{}{}
-	s.journal = append(s.journal, entry{kind: entryAccessAddr, addr: addr})
-}
-
-// AddSlotToAccessList warms addr and (addr, key).
-func (s *StateDB) AddSlotToAccessList(addr types.Address, key uint256.Int) {
-	s.AddAddressToAccessList(addr)
-	k := slotKey{addr, key}
-	if _, ok := s.accessSlots[k]; ok {
-		return
-	}
-	s.accessSlots[k] = struct{}{}
-	s.journal = append(s.journal, entry{kind: entryAccessSlot, addr: addr, key: key})
 }
 
 // AddRefund adds gas to the refund counter.
@@ -662,154 +499,3 @@ func (s *StateDB) AddLog(log types.Log) {
 // Logs returns the logs of the transaction so far. The slice is owned by s
 // and valid until the next Reset.
 func (s *StateDB) Logs() []types.Log { return s.logs }
-
-// Snapshot returns an id for the current state, for RevertToSnapshot.
-func (s *StateDB) Snapshot() int { return len(s.journal) }
-
-// RevertToSnapshot undoes every change made after the snapshot id was taken.
-func (s *StateDB) RevertToSnapshot(id int) {
-	if id < 0 || id > len(s.journal) {
-		s.setErr(fmt.Errorf("%w: %d (journal length %d)", ErrBadSnapshot, id, len(s.journal)))
-		return
-	}
-	for i := len(s.journal) - 1; i >= id; i-- {
-		s.undo(&s.journal[i])
-		s.journal[i] = entry{}
-	}
-	s.journal = s.journal[:id]
-}
-
-func (s *StateDB) undo(e *entry) {
-	o := e.obj
-	if e.kind.mutates() {
-		o.mutations--
-	}
-	switch e.kind {
-	case entryCreate:
-		o.exists = false
-		s.resetEmpty(o)
-		clear(o.storage)
-	case entryContract:
-		o.newContract = false
-	case entryDestruct:
-		o.selfDestructed = false
-	case entryBalance:
-		o.balance = e.prev
-	case entryNonce:
-		o.nonce = e.n
-	case entryCode:
-		o.code, o.codeHash = e.code, e.hash
-	case entryStorage:
-		v := o.storage[e.key]
-		v.current = e.prev
-		o.storage[e.key] = v
-	case entryTouch:
-	case entryRefund:
-		s.refund = e.n
-	case entryLog:
-		s.logs[len(s.logs)-1] = types.Log{}
-		s.logs = s.logs[:len(s.logs)-1]
-	case entryAccessAddr:
-		delete(s.accessAddrs, e.addr)
-	case entryAccessSlot:
-		delete(s.accessSlots, slotKey{e.addr, e.key})
-	case entryTransient:
-		s.setTransient(slotKey{e.addr, e.key}, e.prev)
-	}
-}
-
-// Finalise ends the transaction. Self-destructed accounts and, under
-// EIP-161, touched empty accounts are deleted; the surviving modified
-// accounts are reported with their storage writes. Under Amsterdam
-// (EIP-8246) a self-destructed account with a balance survives with that
-// balance alone. When a block access list fragment is being recorded, the
-// net changes against the start of the transaction are written into it and
-// recording stops. The result is owned by s and valid until the next Reset or
-// Finalise.
-func (s *StateDB) Finalise() *Changes {
-	c := &s.changes
-	c.reset()
-	for _, o := range s.objects {
-		if !o.dirty() {
-			continue
-		}
-		if !o.exists {
-			// A creation that was reverted, kept only by the RIPEMD-160 quirk:
-			// nothing to apply.
-			continue
-		}
-		u := AccountUpdate{Address: o.addr}
-		switch {
-		case o.selfDestructed && s.amsterdam && !o.balance.IsZero():
-			// EIP-8246: the account is rebuilt empty, keeping its balance.
-			// (go-ethereum rebuilds it from its state at the start of the
-			// block; an account that could self-destruct had no nonce, code
-			// or storage there, since it was created in this transaction.)
-			u.Wiped = true
-			u.Balance, u.CodeHash = o.balance, types.EmptyCodeHash
-		case o.selfDestructed || o.empty():
-			u.Deleted = true
-		default:
-			u.Nonce, u.Balance, u.CodeHash = o.nonce, o.balance, o.codeHash
-			u.Code = s.loadCode(o)
-			start := len(c.slots)
-			for k, v := range o.storage {
-				if v.current != v.original {
-					c.slots = append(c.slots, SlotUpdate{Key: k, Value: v.current})
-				}
-			}
-			slots := c.slots[start:]
-			slices.SortFunc(slots, func(a, b SlotUpdate) int { return a.Key.Cmp(&b.Key) })
-			u.Storage = slots
-		}
-		if s.recording {
-			s.recordChanges(o, &u)
-		}
-		c.Accounts = append(c.Accounts, u)
-	}
-	slices.SortFunc(c.Accounts, func(a, b AccountUpdate) int { return compareAddr(&a.Address, &b.Address) })
-	clear(s.journal)
-	s.journal = s.journal[:0]
-	s.recording = false
-	return c
-}
-
-// recordChanges writes the net changes of one finalised account into the
-// block access list fragment: storage writes, and balance, nonce and code
-// that differ from the start of the transaction (a deleted account counts as
-// zero balance, zero nonce and no code).
-func (s *StateDB) recordChanges(o *object, u *AccountUpdate) {
-	f := s.frag
-	for i := range u.Storage {
-		f.WriteSlot(o.addr, &u.Storage[i].Key, &u.Storage[i].Value)
-	}
-	postCode := u.CodeHash
-	if u.Deleted {
-		postCode = types.EmptyCodeHash
-	}
-	preCode := o.originCodeHash
-	if !o.originExists {
-		preCode = types.EmptyCodeHash
-	}
-	if u.Balance != o.originBalance {
-		f.SetBalance(o.addr, &u.Balance)
-	}
-	if u.Nonce != o.originNonce {
-		f.SetNonce(o.addr, u.Nonce)
-	}
-	if postCode != preCode {
-		f.SetCode(o.addr, u.Code)
-	}
-}
-
-func compareAddr(a, b *types.Address) int {
-	for i := range a {
-		if a[i] != b[i] {
-			if a[i] < b[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
-}

@@ -24,10 +24,10 @@ type SlotRead = cache.SlotRead
 
 var _ cache.BatchReader = (*View)(nil)
 
-func compareAccountReads(a, b AccountRead) int { return bytes.Compare(a.Address[:], b.Address[:]) }
+func compareAccountReads(a, b AccountRead) int { return a.Address.Compare(&b.Address) }
 
 func compareSlotReads(a, b SlotRead) int {
-	if c := bytes.Compare(a.Address[:], b.Address[:]); c != 0 {
+	if c := a.Address.Compare(&b.Address); c != 0 {
 		return c
 	}
 	return a.Slot.Cmp(&b.Slot)

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -118,7 +117,7 @@ func generateBenchStore(tb testing.TB, dir string, shape benchShape) {
 	for i := range all {
 		all[i] = entry{benchAddr(i), i}
 	}
-	slices.SortFunc(all, func(a, b entry) int { return bytes.Compare(a.addr[:], b.addr[:]) })
+	slices.SortFunc(all, func(a, b entry) int { return a.addr.Compare(&b.addr) })
 	rng := rand.New(rand.NewPCG(benchSeed, 1))
 	batch := store.RawBatch(db)
 	flush := func(force bool) {
@@ -310,9 +309,9 @@ func BenchmarkWarmRead(b *testing.B) {
 				switch order {
 				case "random", "sorted-get":
 					if order == "sorted-get" {
-						slices.SortFunc(accts, func(a, b store.AccountRead) int { return bytes.Compare(a.Address[:], b.Address[:]) })
+						slices.SortFunc(accts, func(a, b store.AccountRead) int { return a.Address.Compare(&b.Address) })
 						slices.SortFunc(slots, func(a, b store.SlotRead) int {
-							if c := bytes.Compare(a.Address[:], b.Address[:]); c != 0 {
+							if c := a.Address.Compare(&b.Address); c != 0 {
 								return c
 							}
 							return a.Slot.Cmp(&b.Slot)

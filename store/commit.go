@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 
@@ -189,7 +188,7 @@ func (db *DB) writeState(batch *pebble.Batch, reader pebble.Reader, h *types.Hea
 	}
 	for i := range updates {
 		u := &updates[i]
-		if i > 0 && bytes.Compare(updates[i-1].Address[:], u.Address[:]) >= 0 {
+		if i > 0 && updates[i-1].Address.Compare(&u.Address) >= 0 {
 			return fmt.Errorf("%w: updates not sorted by address at %s", ErrInconsistent, u.Address)
 		}
 		for j := 1; j < len(u.Storage); j++ {
@@ -348,6 +347,8 @@ type overlay struct {
 	nodes trie.NodeSet
 	v     *View
 }
+
+var _ trie.NodeReader = overlay{}
 
 func (o overlay) Node(hash types.Hash) ([]byte, error) {
 	if enc, ok := o.nodes[hash]; ok {

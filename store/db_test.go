@@ -365,7 +365,7 @@ func TestBatchReads(t *testing.T) {
 	if err := db.ReadStorage(slots); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.IsSortedFunc(accts, func(a, b store.AccountRead) int { return bytes.Compare(a.Address[:], b.Address[:]) }) {
+	if !slices.IsSortedFunc(accts, func(a, b store.AccountRead) int { return a.Address.Compare(&b.Address) }) {
 		t.Fatal("account reads not sorted")
 	}
 	exists := 0
@@ -525,9 +525,9 @@ func TestBatchReadAllocs(t *testing.T) {
 		accts[i].Address = g.addr(i % 250)
 		slots[i] = store.SlotRead{Address: g.addr(i % 250), Slot: *uint256.NewInt(uint64(i % 7))}
 	}
-	slices.SortFunc(accts, func(a, b store.AccountRead) int { return bytes.Compare(a.Address[:], b.Address[:]) })
+	slices.SortFunc(accts, func(a, b store.AccountRead) int { return a.Address.Compare(&b.Address) })
 	slices.SortFunc(slots, func(a, b store.SlotRead) int {
-		if c := bytes.Compare(a.Address[:], b.Address[:]); c != 0 {
+		if c := a.Address.Compare(&b.Address); c != 0 {
 			return c
 		}
 		return a.Slot.Cmp(&b.Slot)

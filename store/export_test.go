@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 
 	"github.com/balexec/balexec/types"
 	"github.com/cockroachdb/pebble/v2"
@@ -99,4 +100,15 @@ func RawGet(db *DB, key []byte) ([]byte, error) {
 		err = ErrNotFound
 	}
 	return v, err
+}
+
+// HistoryNumbers returns the block numbers of the stored diff records.
+func HistoryNumbers(db *DB) ([]uint64, error) {
+	var out []uint64
+	lo, hi := prefixBounds(prefixDiff)
+	err := db.scan(lo, hi, func(k, _ []byte) error {
+		out = append(out, binary.BigEndian.Uint64(k[1:9]))
+		return nil
+	})
+	return out, err
 }

@@ -132,7 +132,7 @@ func (g *gen) updates(n uint64, model *state.Memory) []state.AccountUpdate {
 		slices.SortFunc(u.Storage, func(a, b state.SlotUpdate) int { return a.Key.Cmp(&b.Key) })
 		out = append(out, u)
 	}
-	slices.SortFunc(out, func(a, b state.AccountUpdate) int { return slices.Compare(a.Address[:], b.Address[:]) })
+	slices.SortFunc(out, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
 	return out
 }
 

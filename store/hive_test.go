@@ -1,12 +1,12 @@
 package store_test
 
 import (
-	"github.com/balexec/balexec/chainspec"
-	"github.com/balexec/balexec/engine"
 	"os"
 	"slices"
 	"testing"
 
+	"github.com/balexec/balexec/chainspec"
+	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/internal/testdata"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/store"
@@ -58,7 +58,7 @@ func TestHiveConformance(t *testing.T) {
 		slices.SortFunc(u.Storage, func(a, b state.SlotUpdate) int { return a.Key.Cmp(&b.Key) })
 		updates = append(updates, u)
 	}
-	slices.SortFunc(updates, func(a, b state.AccountUpdate) int { return slices.Compare(a.Address[:], b.Address[:]) })
+	slices.SortFunc(updates, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
 	if slots != 1814 {
 		t.Fatalf("dump has %d slots, want 1814", slots)
 	}

@@ -170,10 +170,19 @@ func TestReorg(t *testing.T) {
 	if reorgs == 0 || tooDeep == 0 {
 		t.Fatalf("the tree had %d reorganisations and %d too deep: nothing tested", reorgs, tooDeep)
 	}
-	// Pruning keeps the records of about history heights (a few blocks
-	// each), not of every block.
-	if diffs > uint64(6*history) {
-		t.Fatalf("%d diff records kept with a history of %d", diffs, history)
+	// Pruning keeps the records of the blocks within history of the
+	// highest block committed, and no older ones.
+	nums, err := store.HistoryNumbers(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if uint64(len(nums)) != diffs || len(nums) == 0 {
+		t.Fatalf("%d diff records listed, %d counted", len(nums), diffs)
+	}
+	for _, n := range nums {
+		if n+history <= highest {
+			t.Fatalf("a diff record of block %d is kept, the highest block is %d (history %d)", n, highest, history)
+		}
 	}
 }
 

@@ -127,7 +127,7 @@ func BenchmarkUpdateState(b *testing.B) {
 	for i := range stateSize {
 		genesis = append(genesis, state.AccountUpdate{Address: addr(i), Nonce: 1, Balance: *uint256.NewInt(uint64(i) + 1), CodeHash: types.EmptyCodeHash})
 	}
-	slices.SortFunc(genesis, func(a, b state.AccountUpdate) int { return bytes.Compare(a.Address[:], b.Address[:]) })
+	slices.SortFunc(genesis, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
 	root, nodes, err := trie.UpdateState(types.EmptyRootHash, store, genesis)
 	if err != nil {
 		b.Fatal(err)
@@ -141,7 +141,7 @@ func BenchmarkUpdateState(b *testing.B) {
 		}
 		block = append(block, state.AccountUpdate{Address: addr(j), Nonce: 2, Balance: *uint256.NewInt(rng.Uint64()), CodeHash: types.EmptyCodeHash})
 	}
-	slices.SortFunc(block, func(a, b state.AccountUpdate) int { return bytes.Compare(a.Address[:], b.Address[:]) })
+	slices.SortFunc(block, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
 	block = slices.CompactFunc(block, func(a, b state.AccountUpdate) bool { return a.Address == b.Address })
 	b.ReportAllocs()
 	for b.Loop() {

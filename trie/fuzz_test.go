@@ -149,7 +149,7 @@ func FuzzOpenNode(f *testing.F) {
 		}
 		h := types.Keccak256One(enc)
 		store := trie.NewMemStore()
-		store.Put(h, bytes.Clone(enc))
+		store.Add(trie.NodeSet{h: bytes.Clone(enc)})
 		tr, err := trie.New(h, store)
 		if err != nil {
 			if !errors.Is(err, trie.ErrInvalidNode) && !errors.Is(err, trie.ErrMissingNode) {

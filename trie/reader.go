@@ -82,6 +82,8 @@ type CodeStore struct {
 	codes map[types.Hash][]byte
 }
 
+var _ CodeReader = (*CodeStore)(nil)
+
 // NewCodeStore returns an empty code store.
 func NewCodeStore() *CodeStore { return &CodeStore{codes: make(map[types.Hash][]byte)} }
 
@@ -94,14 +96,6 @@ func (c *CodeStore) Code(codeHash types.Hash) ([]byte, error) {
 		return nil, fmt.Errorf("%w: code %s", state.ErrMissingCode, codeHash)
 	}
 	return code, nil
-}
-
-// Put stores code under its hash; the store keeps the slice, which must not
-// be modified afterwards.
-func (c *CodeStore) Put(codeHash types.Hash, code []byte) {
-	c.mu.Lock()
-	c.codes[codeHash] = code
-	c.mu.Unlock()
 }
 
 // AddUpdates stores the code of every updated account.

@@ -55,12 +55,6 @@ type stPending struct {
 	br    ref
 }
 
-// NewStackTrie returns an empty StackTrie that reports final nodes to onNode
-// (which may be nil).
-func NewStackTrie(onNode func(hash types.Hash, enc []byte)) *StackTrie {
-	return &StackTrie{OnNode: onNode}
-}
-
 // Reset empties the trie, keeping its buffers and callback.
 func (st *StackTrie) Reset() {
 	st.frames = st.frames[:0]

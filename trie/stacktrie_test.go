@@ -78,7 +78,7 @@ func TestStackTrieUpdateCopies(t *testing.T) {
 // (and hashed) for the store.
 func TestStackTrieSmallRootNode(t *testing.T) {
 	var got map[types.Hash][]byte = map[types.Hash][]byte{}
-	st := trie.NewStackTrie(func(h types.Hash, enc []byte) { got[h] = bytes.Clone(enc) })
+	st := &trie.StackTrie{OnNode: func(h types.Hash, enc []byte) { got[h] = bytes.Clone(enc) }}
 	st.Update([]byte{1}, []byte{2})
 	root := st.Hash()
 	if len(got) != 1 || types.Keccak256One(got[root]) != root || len(got[root]) >= 32 {

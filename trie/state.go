@@ -1,7 +1,6 @@
 package trie
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"runtime"
@@ -34,16 +33,34 @@ func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, 
 	if err != nil {
 		return types.Hash{}, nil, err
 	}
-	return UpdateStateOn(ctx, accounts, store, updates)
+	return updateState(ctx, accounts, nil, store, updates)
 }
 
 // UpdateStateOn is UpdateStateContext on an open state trie, which it
 // modifies: a trie kept from the previous block (its upper nodes decoded,
 // see Trie.Unload) saves decoding them again. After an error the trie must
-// be discarded; after success it holds the new state, committed.
+// be discarded; after success it holds the new state, committed. Live does
+// this block after block, keeping hot storage tries too.
 func UpdateStateOn(ctx context.Context, accounts *SecureTrie, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
+	return updateState(ctx, accounts, nil, store, updates)
+}
+
+// storageTries lends open storage tries to an update and takes back those
+// it updated; it is called from several goroutines at once.
+type storageTries interface {
+	// take returns an open storage trie of addr at root, or nil.
+	take(addr types.Address, root types.Hash) *SecureTrie
+	// keep is given a storage trie of addr updated to root, with the number
+	// of slots the update wrote.
+	keep(addr types.Address, root types.Hash, t *SecureTrie, writes int)
+}
+
+// updateState is UpdateStateContext on an open state trie, which it
+// modifies, borrowing open storage tries from kept when it is not nil.
+// After an error the tries must be discarded.
+func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
 	for i := 1; i < len(updates); i++ {
-		if compareAddr(&updates[i-1].Address, &updates[i].Address) >= 0 {
+		if updates[i-1].Address.Compare(&updates[i].Address) >= 0 {
 			return types.Hash{}, nil, fmt.Errorf("%w: updates not sorted at %s", ErrKeyOrder, updates[i].Address)
 		}
 	}
@@ -112,8 +129,22 @@ func UpdateStateOn(ctx context.Context, accounts *SecureTrie, store NodeReader, 
 			j.err = err
 			return
 		}
-		if j.newRoot, j.nodes, j.err = updateStorage(j.oldRoot, store, u.Storage); j.err != nil {
+		var st *SecureTrie
+		if kept != nil {
+			st = kept.take(u.Address, j.oldRoot)
+		}
+		if st == nil {
+			if st, j.err = NewSecure(j.oldRoot, store); j.err != nil {
+				j.err = fmt.Errorf("storage of %s: %w", u.Address, j.err)
+				return
+			}
+		}
+		if j.newRoot, j.nodes, j.err = updateStorage(st, u.Storage); j.err != nil {
 			j.err = fmt.Errorf("storage of %s: %w", u.Address, j.err)
+			return
+		}
+		if kept != nil {
+			kept.keep(u.Address, j.newRoot, st, len(u.Storage))
 		}
 	}
 	var next atomic.Int64
@@ -175,13 +206,9 @@ func UpdateStateOn(ctx context.Context, accounts *SecureTrie, store NodeReader, 
 	return newRoot, nodes, nil
 }
 
-// updateStorage applies slot updates to the storage trie with root root and
+// updateStorage applies slot updates to the open storage trie st and
 // returns the new root and the nodes the update created.
-func updateStorage(root types.Hash, store NodeReader, slots []state.SlotUpdate) (types.Hash, NodeSet, error) {
-	st, err := NewSecure(root, store)
-	if err != nil {
-		return types.Hash{}, nil, err
-	}
+func updateStorage(st *SecureTrie, slots []state.SlotUpdate) (types.Hash, NodeSet, error) {
 	if len(slots) < batchThreshold {
 		for _, s := range slots {
 			if err := st.UpdateStorage(s.Key, s.Value); err != nil {
@@ -240,5 +267,3 @@ func parallelFor(n int, f func(i int)) {
 	}
 	wg.Wait()
 }
-
-func compareAddr(a, b *types.Address) int { return bytes.Compare(a[:], b[:]) }

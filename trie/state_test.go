@@ -82,7 +82,7 @@ func updateStateAgainstScratch(t *testing.T, rng *rand.Rand, accounts, blocks, m
 			}
 			ups = append(ups, u)
 		}
-		slices.SortFunc(ups, func(a, b state.AccountUpdate) int { return compareAddr(&a.Address, &b.Address) })
+		slices.SortFunc(ups, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
 		newRoot, nodes, err := UpdateState(root, store, ups)
 		if err != nil {
 			t.Fatalf("block %d: %v", block, err)

@@ -1,7 +1,6 @@
 package trie
 
 import (
-	"bytes"
 	"fmt"
 	"runtime"
 	"slices"
@@ -51,7 +50,7 @@ func (s *storageHasher) root(storage map[uint256.Int]uint256.Int) types.Hash {
 	if len(s.entries) == 0 {
 		return types.EmptyRootHash
 	}
-	slices.SortFunc(s.entries, func(a, b slotEntry) int { return bytes.Compare(a.key[:], b.key[:]) })
+	slices.SortFunc(s.entries, func(a, b slotEntry) int { return a.key.Compare(&b.key) })
 	s.st.Reset()
 	for i := range s.entries {
 		s.val = rlp.AppendUint256(s.val[:0], &s.entries[i].val)
@@ -122,7 +121,7 @@ func StateRoot(accounts []StateAccount) (types.Hash, error) {
 	for i := range accounts {
 		order[i] = keyed{key: types.Keccak256One(accounts[i].Address[:]), idx: i}
 	}
-	slices.SortFunc(order, func(a, b keyed) int { return bytes.Compare(a.key[:], b.key[:]) })
+	slices.SortFunc(order, func(a, b keyed) int { return a.key.Compare(&b.key) })
 	wg.Wait()
 
 	if len(order) == 0 {

@@ -38,7 +38,7 @@ type NodeSet map[types.Hash][]byte
 //
 // It is a VerifiedNodeReader: it holds the nodes tries committed, under the
 // hashes they computed, so tries reading it do not hash the nodes again.
-// Put must therefore be given a node's true hash.
+// Add must therefore be given nodes under their true hashes.
 type MemStore struct {
 	mu struct {
 		sync.RWMutex
@@ -69,27 +69,13 @@ func (s *MemStore) Node(hash types.Hash) ([]byte, error) {
 	return enc, nil
 }
 
-// Put stores enc under hash and takes ownership of enc. hash must be the
-// Keccak-256 of enc: the store does not check it, and tries reading the
-// store trust it (see VerifiedNodeReader).
-func (s *MemStore) Put(hash types.Hash, enc []byte) {
-	s.mu.Lock()
-	s.mu.nodes[hash] = enc
-	s.mu.Unlock()
-}
-
-// Add stores every node of set, taking ownership of the encodings.
+// Add stores every node of set, taking ownership of the encodings. Each key
+// must be the Keccak-256 of its encoding: the store does not check it, and
+// tries reading the store trust it (see VerifiedNodeReader).
 func (s *MemStore) Add(set NodeSet) {
 	s.mu.Lock()
 	for h, enc := range set {
 		s.mu.nodes[h] = enc
 	}
 	s.mu.Unlock()
-}
-
-// Len returns the number of stored nodes.
-func (s *MemStore) Len() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return len(s.mu.nodes)
 }

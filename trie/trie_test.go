@@ -191,12 +191,12 @@ func TestCommitNodesExact(t *testing.T) {
 		applyRandom(t, rng, tr, m, 1+rng.IntN(200), 1+rng.IntN(5))
 		root, set := tr.Commit()
 		fromStack := map[types.Hash][]byte{}
-		st := trie.NewStackTrie(func(h types.Hash, enc []byte) {
+		st := &trie.StackTrie{OnNode: func(h types.Hash, enc []byte) {
 			if types.Keccak256One(enc) != h {
 				t.Fatalf("OnNode: hash mismatch")
 			}
 			fromStack[h] = bytes.Clone(enc)
-		})
+		}}
 		for _, p := range sortedPairs(m) {
 			if err := st.Update(p.k, p.v); err != nil {
 				t.Fatal(err)
@@ -556,7 +556,7 @@ func TestVerifiedStoreSkipsRehash(t *testing.T) {
 	wrong := types.Hash{0xab}
 	mem := trie.NewMemStore()
 	mem.Add(set)
-	mem.Put(wrong, set[root])
+	mem.Add(trie.NodeSet{wrong: set[root]})
 	if _, err := trie.New(wrong, mem); err != nil {
 		t.Fatalf("a verified store is re-hashed: %v", err)
 	}

@@ -22,12 +22,6 @@ func NewEmptyAccount() Account {
 	return Account{Root: EmptyRootHash, CodeHash: EmptyCodeHash}
 }
 
-// IsEmpty reports whether the account is empty in the EIP-161 sense: zero
-// nonce, zero balance and no code.
-func (a *Account) IsEmpty() bool {
-	return a.Nonce == 0 && a.Balance.IsZero() && a.CodeHash == EmptyCodeHash
-}
-
 func (a *Account) contentSize() int {
 	return rlp.Uint64Size(a.Nonce) + rlp.Uint256Size(&a.Balance) + 2*(1+HashLength)
 }

@@ -1,7 +1,9 @@
 package types_test
 
 import (
+	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"testing"
 
@@ -24,10 +26,23 @@ func benchTxs(b *testing.B, n int, chainID *uint256.Int) []*types.Transaction {
 	return txs
 }
 
+// BenchmarkSender times Sender with the sender cache cold (cache=miss: a
+// signing hash and a signature recovery per op, what the first call on a
+// transaction costs) and warm (cache=hit).
 func BenchmarkSender(b *testing.B) {
 	chainID := uint256.NewInt(1)
 	for _, tx := range sampleTxs(b, chainID)[:4] {
-		b.Run(fmt.Sprintf("type=%d", tx.Type), func(b *testing.B) {
+		b.Run(fmt.Sprintf("type=%d/cache=miss", tx.Type), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				types.ForgetSender(tx)
+				if _, err := tx.Sender(chainID); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e3, "µs/recovery")
+		})
+		b.Run(fmt.Sprintf("type=%d/cache=hit", tx.Type), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := tx.Sender(chainID); err != nil {
@@ -126,5 +141,62 @@ func BenchmarkDecodeBlock(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkAddressCompare compares neighbours in a slice of addresses with
+// Address.Compare and with the two forms it replaced (bytes.Compare and a
+// byte loop), for random addresses and for addresses sharing their first 17
+// bytes.
+func BenchmarkAddressCompare(b *testing.B) {
+	const n = 1024
+	seed := uint64(1)
+	b.Logf("seed: %d", seed)
+	rng := rand.New(rand.NewPCG(seed, seed))
+	random := make([]types.Address, n)
+	shared := make([]types.Address, n)
+	for i := range random {
+		for j := range random[i] {
+			random[i][j] = byte(rng.Uint32())
+			shared[i][j] = byte(rng.Uint32())
+		}
+		copy(shared[i][:17], "shared prefix....")
+	}
+	impls := []struct {
+		name string
+		cmp  func(a, b *types.Address) int
+	}{
+		{"words", (*types.Address).Compare},
+		{"bytes.Compare", func(a, b *types.Address) int { return bytes.Compare(a[:], b[:]) }},
+		{"byteloop", func(a, b *types.Address) int {
+			for i := range a {
+				if a[i] != b[i] {
+					if a[i] < b[i] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		}},
+	}
+	for _, set := range []struct {
+		name  string
+		addrs []types.Address
+	}{{"random", random}, {"prefix=17", shared}} {
+		for _, impl := range impls {
+			b.Run("impl="+impl.name+"/"+set.name, func(b *testing.B) {
+				b.ReportAllocs()
+				addrs := set.addrs
+				for b.Loop() {
+					s := 0
+					for i := 1; i < len(addrs); i++ {
+						s += impl.cmp(&addrs[i-1], &addrs[i])
+					}
+					compareSink += s
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*(n-1)), "ns/compare")
+			})
+		}
 	}
 }

@@ -42,9 +42,6 @@ func NewBlock(header *Header, body *Body) *Block {
 // Hash returns the block hash, the hash of its header.
 func (b *Block) Hash() Hash { return b.Header.Hash() }
 
-// Number returns the block number.
-func (b *Block) Number() uint64 { return b.Header.Number }
-
 // Body returns the block's body. It does not copy.
 func (b *Block) Body() *Body {
 	return &Body{Transactions: b.Transactions, Uncles: b.Uncles, Withdrawals: b.Withdrawals}
@@ -194,26 +191,6 @@ func (bd *Body) decode(r *rlp.Reader) error {
 		return fmt.Errorf("%w: block: %w", ErrMalformed, err)
 	}
 	return nil
-}
-
-// CalcUncleHash returns the uncle hash of uncles: keccak256(rlp(uncles)),
-// EmptyListHash when there are none.
-func CalcUncleHash(uncles []*Header) Hash {
-	if len(uncles) == 0 {
-		return EmptyListHash
-	}
-	e := getEncBuf()
-	n := 0
-	for _, h := range uncles {
-		n += h.EncodedSize()
-	}
-	e.b = rlp.AppendListHeader(e.b, n)
-	for _, h := range uncles {
-		e.b = h.AppendRLP(e.b)
-	}
-	out := Keccak256One(e.b)
-	putEncBuf(e)
-	return out
 }
 
 // CalcRequestsHash returns the EIP-7685 requests hash: sha256 over the

@@ -63,13 +63,6 @@ func TestBlockRoundTrip(t *testing.T) {
 			t.Fatalf("%s: NewBlock(header, body) encodes differently", ws)
 		}
 	}
-	b := sampleBlock(t)
-	if got, want := types.CalcUncleHash(b.Uncles), types.Keccak256One(rlpList(b.Uncles[0].AppendRLP(nil))); got != want {
-		t.Fatalf("uncle hash %x, want %x", got, want)
-	}
-	if types.CalcUncleHash(nil) != types.EmptyListHash {
-		t.Fatal("empty uncle hash")
-	}
 }
 
 func TestBlockDecodeRejects(t *testing.T) {

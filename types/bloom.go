@@ -73,9 +73,6 @@ func (b *Bloom) Or(o *Bloom) {
 	}
 }
 
-// IsZero reports whether no bit of b is set.
-func (b *Bloom) IsZero() bool { return *b == Bloom{} }
-
 // AddLog adds the address and every topic of l to b.
 func (b *Bloom) AddLog(l *Log) {
 	b.Add(l.Address[:])
@@ -91,34 +88,6 @@ func LogsBloom(logs []Log) Bloom {
 		b.AddLog(&logs[i])
 	}
 	return b
-}
-
-// CreateBloom returns the block bloom of receipts, computed from their logs
-// (the receipts' Bloom fields are not read).
-func CreateBloom(receipts []Receipt) Bloom {
-	var b Bloom
-	for i := range receipts {
-		for j := range receipts[i].Logs {
-			b.AddLog(&receipts[i].Logs[j])
-		}
-	}
-	return b
-}
-
-// MergeBloom returns the union of the receipts' Bloom fields, which must
-// already hold each receipt's LogsBloom.
-func MergeBloom(receipts []Receipt) Bloom {
-	var b Bloom
-	for i := range receipts {
-		b.Or(&receipts[i].Bloom)
-	}
-	return b
-}
-
-// Hex returns the 0x-prefixed hex form of b.
-func (b Bloom) Hex() string {
-	t, _ := b.MarshalText()
-	return string(t)
 }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -1,8 +1,12 @@
 package types
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/balexec/balexec/internal/hexjson"
 )
@@ -32,21 +36,32 @@ func BytesToAddress(b []byte) (a Address) {
 	return a
 }
 
-// BytesToHash returns b as a Hash, keeping its last 32 bytes (or left-padding
-// with zeros when b is shorter).
-func BytesToHash(b []byte) (h Hash) {
-	if len(b) > HashLength {
-		b = b[len(b)-HashLength:]
-	}
-	copy(h[HashLength-len(b):], b)
-	return h
-}
-
 // Hex returns the 0x-prefixed lower-case hex form of a.
 func (a Address) Hex() string { return "0x" + hex.EncodeToString(a[:]) }
 
 // String implements fmt.Stringer.
 func (a Address) String() string { return a.Hex() }
+
+// Compare returns -1, 0 or +1 as a sorts before, equal to or after b,
+// bytewise (the order of block access lists and state updates). It compares
+// two big-endian words and one half word rather than byte by byte: it inlines,
+// does not allocate, and costs the same whatever prefix a and b share.
+func (a *Address) Compare(b *Address) int {
+	x, y := binary.BigEndian.Uint64(a[0:8]), binary.BigEndian.Uint64(b[0:8])
+	if x == y {
+		x, y = binary.BigEndian.Uint64(a[8:16]), binary.BigEndian.Uint64(b[8:16])
+		if x == y {
+			x, y = uint64(binary.BigEndian.Uint32(a[16:20])), uint64(binary.BigEndian.Uint32(b[16:20]))
+		}
+	}
+	if x < y {
+		return -1
+	}
+	if x > y {
+		return 1
+	}
+	return 0
+}
 
 // Hex returns the 0x-prefixed lower-case hex form of h.
 func (h Hash) Hex() string { return "0x" + hex.EncodeToString(h[:]) }
@@ -54,8 +69,40 @@ func (h Hash) Hex() string { return "0x" + hex.EncodeToString(h[:]) }
 // String implements fmt.Stringer.
 func (h Hash) String() string { return h.Hex() }
 
+// Format implements fmt.Formatter: %x and %X print the bytes in hex (%#x
+// with the 0x prefix), %s and %v the 0x-prefixed form, %q it quoted. Without
+// it, %x would print the hex of the String form's characters.
+func (a Address) Format(s fmt.State, verb rune) { formatBytes(s, verb, a[:]) }
+
+// Format implements fmt.Formatter, as Address.Format does.
+func (h Hash) Format(s fmt.State, verb rune) { formatBytes(s, verb, h[:]) }
+
+func formatBytes(s fmt.State, verb rune, b []byte) {
+	switch verb {
+	case 'x', 'X':
+		if s.Flag('#') {
+			s.Write([]byte("0x"))
+		}
+		enc := hex.EncodeToString(b)
+		if verb == 'X' {
+			enc = strings.ToUpper(enc)
+		}
+		s.Write([]byte(enc))
+	case 's', 'v':
+		s.Write([]byte("0x" + hex.EncodeToString(b)))
+	case 'q':
+		fmt.Fprintf(s, "%q", "0x"+hex.EncodeToString(b))
+	default:
+		fmt.Fprintf(s, "%%!%c(0x%s)", verb, hex.EncodeToString(b))
+	}
+}
+
 // IsZero reports whether every byte of h is zero.
 func (h Hash) IsZero() bool { return h == Hash{} }
+
+// Compare returns -1, 0 or +1 as h sorts before, equal to or after o,
+// bytewise (the order of trie keys). It inlines and does not allocate.
+func (h *Hash) Compare(o *Hash) int { return bytes.Compare(h[:], o[:]) }
 
 // MarshalText implements encoding.TextMarshaler.
 func (a Address) MarshalText() ([]byte, error) { return []byte(a.Hex()), nil }

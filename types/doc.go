@@ -43,8 +43,10 @@
 // an RLP byte string ([Transaction.AppendRLP], [Transaction.DecodeRLP]).
 // Blob transactions are handled without their network sidecar.
 //
-// Sender recovery ([Transaction.Sender], [RecoverSenders]) uses the decred
-// secp256k1 implementation and applies the EIP-2 low-s rule, the EIP-155
+// Sender recovery ([Transaction.Sender], [RecoverSenders]) uses balexec's
+// own pure-Go secp256k1 recovery (internal/secp256k1), or libsecp256k1
+// through cgo when built with the libsecp256k1 tag ([Secp256k1Backend] names
+// the one in use), and applies the EIP-2 low-s rule, the EIP-155
 // chain id rules for legacy transactions and the y-parity and chain id rules
 // of typed ones. Which types a fork accepts is the executor's check.
 //

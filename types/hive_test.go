@@ -91,29 +91,29 @@ func TestHiveChainRoundTrip(t *testing.T) {
 	forks := map[int]int{} // header field count -> blocks
 	prev := h.payloads[0].Payload.BlockHash
 	for i, b := range h.blocks {
-		if b.Number() != uint64(i+1) {
-			t.Fatalf("block %d has number %d", i, b.Number())
+		if b.Header.Number != uint64(i+1) {
+			t.Fatalf("block %d has number %d", i, b.Header.Number)
 		}
 		enc := b.AppendRLP(nil)
 		if !bytes.Equal(enc, h.raw[i]) {
-			t.Fatalf("block %d: re-encoding differs", b.Number())
+			t.Fatalf("block %d: re-encoding differs", b.Header.Number)
 		}
 		if b.EncodedSize() != len(enc) {
-			t.Fatalf("block %d: EncodedSize %d, encoding %d", b.Number(), b.EncodedSize(), len(enc))
+			t.Fatalf("block %d: EncodedSize %d, encoding %d", b.Header.Number, b.EncodedSize(), len(enc))
 		}
 		if b.Withdrawals == nil {
-			t.Fatalf("block %d: withdrawals absent in a Shanghai chain", b.Number())
+			t.Fatalf("block %d: withdrawals absent in a Shanghai chain", b.Header.Number)
 		}
-		p := &h.payloads[b.Number()].Payload
-		if p.BlockNumber != b.Number() {
-			t.Fatalf("payload %d is for block %d", b.Number(), p.BlockNumber)
+		p := &h.payloads[b.Header.Number].Payload
+		if p.BlockNumber != b.Header.Number {
+			t.Fatalf("payload %d is for block %d", b.Header.Number, p.BlockNumber)
 		}
 		hash := b.Hash()
 		if hash != p.BlockHash {
-			t.Fatalf("block %d: hash %x, payload blockHash %x", b.Number(), hash, p.BlockHash)
+			t.Fatalf("block %d: hash %x, payload blockHash %x", b.Header.Number, hash, p.BlockHash)
 		}
 		if b.Header.ParentHash != prev {
-			t.Fatalf("block %d: parent %x, previous block hash %x", b.Number(), b.Header.ParentHash, prev)
+			t.Fatalf("block %d: parent %x, previous block hash %x", b.Header.Number, b.Header.ParentHash, prev)
 		}
 		prev = hash
 		hb := b.Header.AppendRLP(nil)
@@ -169,15 +169,15 @@ func TestHiveSenders(t *testing.T) {
 	for _, b := range h.blocks {
 		got, err := types.RecoverSenders(b.Transactions, &h.chainID, 4)
 		if err != nil {
-			t.Fatalf("block %d: %v", b.Number(), err)
+			t.Fatalf("block %d: %v", b.Header.Number, err)
 		}
 		for i, tx := range b.Transactions {
 			seq, err := tx.Sender(&h.chainID)
 			if err != nil || seq != got[i] {
-				t.Fatalf("block %d tx %d: sequential sender %x (%v), parallel %x", b.Number(), i, seq, err, got[i])
+				t.Fatalf("block %d tx %d: sequential sender %x (%v), parallel %x", b.Header.Number, i, seq, err, got[i])
 			}
 			if tx.Hash() != types.Keccak256One(tx.MarshalCanonical()) {
-				t.Fatalf("block %d tx %d: cached hash differs from the canonical hash", b.Number(), i)
+				t.Fatalf("block %d tx %d: cached hash differs from the canonical hash", b.Header.Number, i)
 			}
 			byHash[tx.Hash()] = loc{b, i}
 			senders[tx.Hash()] = got[i]
@@ -202,8 +202,8 @@ func TestHiveSenders(t *testing.T) {
 				continue
 			}
 			num, _ := strconv.ParseUint(e.Block, 0, 64)
-			if l.block.Number() != num || l.index != e.Index {
-				t.Errorf("%s: tx %x at block %d index %d, txinfo says %d/%d", name, e.TxHash, l.block.Number(), l.index, num, e.Index)
+			if l.block.Header.Number != num || l.index != e.Index {
+				t.Errorf("%s: tx %x at block %d index %d, txinfo says %d/%d", name, e.TxHash, l.block.Header.Number, l.index, num, e.Index)
 			}
 			if senders[e.TxHash] != e.Sender {
 				t.Errorf("%s: tx %x sender %x, txinfo says %x", name, e.TxHash, senders[e.TxHash], e.Sender)
@@ -285,16 +285,16 @@ func TestHiveWithdrawals(t *testing.T) {
 func TestHivePayloadTransactions(t *testing.T) {
 	h := loadHive(t)
 	for _, b := range h.blocks {
-		p := &h.payloads[b.Number()].Payload
+		p := &h.payloads[b.Header.Number].Payload
 		if len(p.Transactions) != len(b.Transactions) {
-			t.Fatalf("block %d: %d payload txs, %d block txs", b.Number(), len(p.Transactions), len(b.Transactions))
+			t.Fatalf("block %d: %d payload txs, %d block txs", b.Header.Number, len(p.Transactions), len(b.Transactions))
 		}
 		for i, tx := range b.Transactions {
 			if !bytes.Equal(tx.MarshalCanonical(), p.Transactions[i]) {
-				t.Fatalf("block %d tx %d: canonical encoding differs from the payload's", b.Number(), i)
+				t.Fatalf("block %d tx %d: canonical encoding differs from the payload's", b.Header.Number, i)
 			}
 			if tx.CanonicalSize() != len(p.Transactions[i]) {
-				t.Fatalf("block %d tx %d: CanonicalSize %d, want %d", b.Number(), i, tx.CanonicalSize(), len(p.Transactions[i]))
+				t.Fatalf("block %d tx %d: CanonicalSize %d, want %d", b.Header.Number, i, tx.CanonicalSize(), len(p.Transactions[i]))
 			}
 		}
 	}
@@ -321,7 +321,7 @@ func TestHiveLogBloom(t *testing.T) {
 			tx := b.Transactions[e.Index]
 			log := types.Log{Address: tx.To, Topics: []types.Hash{*e.Topic0, *e.Topic1}}
 			rc := types.Receipt{Type: tx.Type, Status: types.ReceiptStatusSuccessful, Logs: []types.Log{log}}
-			bloom := types.CreateBloom([]types.Receipt{rc})
+			bloom := types.LogsBloom(rc.Logs)
 			for _, it := range [][]byte{log.Address[:], e.Topic0[:], e.Topic1[:]} {
 				if !b.Header.Bloom.Test(it) {
 					t.Fatalf("%s block %d: header bloom lacks %x", name, num, it)

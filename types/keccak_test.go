@@ -3,7 +3,10 @@ package types_test
 import (
 	"bytes"
 	"encoding/hex"
+	"math/rand/v2"
 	"testing"
+
+	"golang.org/x/crypto/sha3"
 
 	. "github.com/balexec/balexec/types"
 )
@@ -32,16 +35,41 @@ func TestKeccak256Vectors(t *testing.T) {
 }
 
 func TestKeccak256NoAllocs(t *testing.T) {
-	if raceEnabled {
-		t.Skip("sync.Pool drops items under the race detector")
+	buf := bytes.Repeat([]byte{0xa5}, 4096)
+	for n := 0; n <= len(buf); n += 1 + n/2 {
+		a := testing.AllocsPerRun(20, func() {
+			_ = Keccak256One(buf[:n])
+			_ = Keccak256(buf[:n/3], buf[n/3:n])
+		})
+		if a != 0 {
+			t.Fatalf("Keccak256 of %d bytes allocates %v times", n, a)
+		}
 	}
-	var buf [64]byte
-	n := testing.AllocsPerRun(100, func() {
-		_ = Keccak256One(buf[:])
-		_ = Keccak256(buf[:20], buf[20:])
-	})
-	if n != 0 {
-		t.Fatalf("Keccak256 allocates %v times", n)
+}
+
+// TestKeccak256MatchesXCrypto checks the variadic form, split at random,
+// against x/crypto's legacy Keccak-256.
+func TestKeccak256MatchesXCrypto(t *testing.T) {
+	seed := rand.Uint64()
+	t.Logf("seed: %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for n := 0; n <= 600; n++ {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(rng.Uint32())
+		}
+		h := sha3.NewLegacyKeccak256()
+		h.Write(data)
+		var want Hash
+		h.Sum(want[:0])
+		i := rng.IntN(n + 1)
+		j := i + rng.IntN(n-i+1)
+		if got := Keccak256(data[:i], data[i:j], data[j:]); got != want {
+			t.Fatalf("Keccak256 of %x in parts at %d, %d = %x, want %x", data, i, j, got, want)
+		}
+		if got := Keccak256One(data); got != want {
+			t.Fatalf("Keccak256One(%x) = %x, want %x", data, got, want)
+		}
 	}
 }
 

@@ -2,29 +2,20 @@
 
 package types
 
-import (
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
-)
+import "github.com/balexec/balexec/internal/secp256k1"
 
 // Secp256k1Backend names the implementation of public key recovery: the
-// pure-Go decred library by default, libsecp256k1 through cgo when built with
-// the libsecp256k1 tag (about 3.5 times faster).
-const Secp256k1Backend = "decred"
+// package's own pure-Go internal/secp256k1 by default, libsecp256k1 through
+// cgo when built with the libsecp256k1 tag.
+const Secp256k1Backend = "internal/secp256k1"
 
 // recoverPubkey recovers the public key (X || Y) that signed hash with the
 // signature r || s and recovery id v (0 or 1), already range-checked.
 func recoverPubkey(pub *[64]byte, rs *[64]byte, v byte, hash *Hash) error {
-	var sig [65]byte
-	sig[0] = 27 + v // compact signature code for an uncompressed key
-	copy(sig[1:], rs[:])
-	key, _, err := ecdsa.RecoverCompact(sig[:], hash[:])
+	p, err := secp256k1.RecoverPubkey((*[32]byte)(hash), rs, v)
 	if err != nil {
 		return err
 	}
-	var p secp256k1.JacobianPoint
-	key.AsJacobian(&p)
-	p.X.PutBytesUnchecked(pub[:32])
-	p.Y.PutBytesUnchecked(pub[32:])
+	*pub = p
 	return nil
 }

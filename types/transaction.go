@@ -100,9 +100,6 @@ type cachedSender struct {
 	from    Address
 }
 
-// IsTyped reports whether tx is an EIP-2718 typed transaction.
-func (tx *Transaction) IsTyped() bool { return tx.Type != LegacyTxType }
-
 // TipCap returns the maximum priority fee per gas: the gas price for types 0
 // and 1, GasTipCap otherwise.
 func (tx *Transaction) TipCap() uint256.Int {
@@ -138,15 +135,6 @@ func (tx *Transaction) EffectiveGasPrice(baseFee *uint256.Int) uint256.Int {
 // BlobGas returns the blob gas the transaction consumes.
 func (tx *Transaction) BlobGas() uint64 {
 	return uint64(len(tx.BlobHashes)) * BlobGasPerBlob
-}
-
-// Protected reports whether tx is replay-protected: every typed transaction
-// is, a legacy one is when its v is not 27 or 28 (EIP-155).
-func (tx *Transaction) Protected() bool {
-	if tx.Type != LegacyTxType {
-		return true
-	}
-	return !isUnprotectedV(&tx.V)
 }
 
 func isUnprotectedV(v *uint256.Int) bool {

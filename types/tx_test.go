@@ -50,9 +50,6 @@ func TestEIP155Example(t *testing.T) {
 	if err != nil || from != want {
 		t.Fatalf("sender %x (%v), want %x", from, err, want)
 	}
-	if !dec.Protected() {
-		t.Fatal("EIP-155 transaction not protected")
-	}
 	if _, err := dec.Sender(uint256.NewInt(2)); !errors.Is(err, types.ErrInvalidChainID) {
 		t.Fatalf("sender on chain 2: %v", err)
 	}
@@ -154,9 +151,6 @@ func TestSigningHashForms(t *testing.T) {
 	}
 	if legacy.SigningHash(uint256.NewInt(0)) != legacy.SigningHash(nil) {
 		t.Fatal("chain id 0 should select the unprotected form")
-	}
-	if legacy.Protected() {
-		t.Fatal("v=27/28 transaction reported protected")
 	}
 	// EIP-155: six fields, chain id, 0, 0.
 	want := types.Keccak256One(rlpList(append(elems[:6:6], rlp.AppendUint64(nil, 5), []byte{0x80}, []byte{0x80})...))

@@ -131,8 +131,9 @@ func benchImport(b *testing.B, w *Workload, impl Impl, senders SenderRegime) {
 // BenchmarkRecover times the recovery of one transaction sender from its
 // signature: go-ethereum's crypto.Ecrecover (libsecp256k1 through cgo when
 // cgo is enabled, as here) against balexec's types.RecoverAddress (pure Go,
-// decred's secp256k1). It isolates the largest difference in the importers'
-// CPU profiles. An op is one recovery.
+// internal/secp256k1, unless built with the libsecp256k1 tag). It isolates
+// what was the largest difference in the importers' CPU profiles. An op is
+// one recovery.
 func BenchmarkRecover(b *testing.B) {
 	const n = 256
 	type sig struct {

@@ -384,7 +384,7 @@ func (cm *comparer) diffBAL(gethRaw []byte, got *bal.BlockAccessList) {
 			addrs = append(addrs, a)
 		}
 	}
-	slices.SortFunc(addrs, func(a, b btypes.Address) int { return bytes.Compare(a[:], b[:]) })
+	slices.SortFunc(addrs, func(a, b btypes.Address) int { return a.Compare(&b) })
 	for _, a := range addrs {
 		w, g := accountJSON(wm[a]), accountJSON(gm[a])
 		if w != g {

@@ -8,12 +8,17 @@
 //	balexec trie root --genesis FILE
 //	balexec trie root --state-dump FILE
 //	balexec bal verify --payloads FILE
-//	balexec statetest [-v] PATH...
-//	balexec blocktest [-v] PATH...
-//	balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--datadir DIR] [--state-dump FILE] [--parallel N]
-//	balexec import --datadir DIR --genesis FILE (--payloads FILE | --chain FILE) [--parallel N]
+//	balexec statetest [-v] [--rules NAME] PATH...
+//	balexec blocktest [-v] [--parallel N] [--rules NAME] PATH...
+//	balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--datadir DIR] [--state-dump FILE] [--parallel N] [--rules NAME]
+//	balexec import --datadir DIR --genesis FILE (--payloads FILE | --chain FILE) [--parallel N] [--rules NAME]
 //	balexec db stats --datadir DIR
 //	balexec bench (--workload NAME | FIXTURE.json) [--workers LIST] [--blocks N] [--runs N] [--senders cold|warm] [--svg FILE] [--json FILE]
+//
+// --rules names a rule profile (geth-v1.17.10, tests-bal@v5.7.0): the EIPs
+// Amsterdam switches on and their versions. By default a test runs under
+// the profile its release needs (its _info.url) and a chain under
+// go-ethereum v1.17.10's.
 //
 // Every command that checks a set of cases prints one line per failure and
 // ends with "N passed, M failed"; the exit status is non-zero when anything
@@ -38,15 +43,19 @@ Usage:
   balexec trie root --genesis FILE      state root of a genesis file's allocation
   balexec trie root --state-dump FILE   state root of a go-ethereum state dump
   balexec bal verify --payloads FILE    check every block access list of an engine API payload file
-  balexec statetest [-v] PATH...        run ethereum/tests state tests (files or directories)
-  balexec blocktest [-v] PATH...        run blockchain tests (files or directories)
-  balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--datadir DIR] [--state-dump FILE] [--parallel N]
+  balexec statetest [-v] [--rules NAME] PATH...
+                                        run state tests (files or directories)
+  balexec blocktest [-v] [--parallel N] [--rules NAME] PATH...
+                                        run blockchain tests (files or directories)
+  balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--datadir DIR] [--state-dump FILE] [--parallel N] [--rules NAME]
                                         import a chain and check every block (in memory, or in
                                         the store in DIR, continuing from its head)
-  balexec import --datadir DIR --genesis FILE (--payloads FILE | --chain FILE) [--parallel N]
+  balexec import --datadir DIR --genesis FILE (--payloads FILE | --chain FILE) [--parallel N] [--rules NAME]
                                         import a chain into the store in DIR, resuming where it
                                         stopped; progress on standard error
   balexec db stats --datadir DIR        the store's head, state root and size by kind of record
+  --rules NAME: the rule profile (geth-v1.17.10, tests-bal@v5.7.0); default: the
+                fixture's release, go-ethereum v1.17.10's for a chain
   balexec bench (--workload NAME | FIXTURE.json) [--workers LIST] [--blocks N] [--runs N]
                 [--senders cold|warm] [--svg FILE] [--json FILE]
                                         time blocks sequentially and in parallel, with a model of more cores

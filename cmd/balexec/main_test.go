@@ -196,6 +196,35 @@ func TestBlockTestCommand(t *testing.T) {
 	}
 }
 
+// TestBlockTestRules: a tests-bal@v5.7.0 fixture passes under the profile
+// its release names and with --parallel, fails under --rules
+// geth-v1.17.10, and an unknown profile name is an error.
+func TestBlockTestRules(t *testing.T) {
+	file := testdata.Shared(t, "eest/blockchain_tests_devnet/for_amsterdam/amsterdam/eip7928_block_level_access_lists/block_access_lists/bal_nonexistent_value_transfer.json")
+	out, err := runCmd(t, "blocktest", file)
+	if err != nil || strings.Contains(out, "FAIL") || !strings.HasSuffix(out, " passed, 0 failed\n") {
+		t.Fatalf("default profile: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, "blocktest", "--parallel", "2", file)
+	if err != nil || !strings.Contains(out, "parallel executor: ") || !strings.HasSuffix(out, " passed, 0 failed\n") {
+		t.Fatalf("--parallel 2: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, "blocktest", "--rules", "geth-v1.17.10", file)
+	if !errors.Is(err, errFailed) || !strings.Contains(out, "FAIL ") || !strings.HasSuffix(out, "0 passed, 2 failed\n") {
+		t.Fatalf("--rules geth-v1.17.10: %v\n%s", err, out)
+	}
+	if _, err := runCmd(t, "blocktest", "--rules", "bal-devnet-4", file); err == nil || errors.Is(err, errFailed) {
+		t.Fatalf("unknown profile: %v", err)
+	}
+	// Networks before Shanghai are reported as not run, not as failures
+	// (Berlin, London and Paris: 19 tests each).
+	dir := testdata.Shared(t, "eest/blockchain_tests/osaka/eip7883_modexp_gas_increase")
+	out, err = runCmd(t, "blocktest", dir)
+	if err != nil || strings.Contains(out, "FAIL") || !strings.HasPrefix(out, "57 tests of forks before Shanghai not run\n") {
+		t.Fatalf("pre-Shanghai: %v\n%s", err, out)
+	}
+}
+
 // TestBenchCommand times a small generated workload and the go-ethereum
 // fixture in the repository (one run each), and checks the report's shape:
 // a line per block, the summary, the model check and curve, and the JSON
@@ -326,5 +355,49 @@ func TestImportAndDBStats(t *testing.T) {
 	}
 	if _, _, err := runCmdSplit(t, "db", "--datadir", dir); err == nil {
 		t.Fatal("db without a subcommand succeeded")
+	}
+}
+
+// TestRoughEdges: inputs a newcomer hits get a clear error, consistently
+// across commands.
+func TestRoughEdges(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.json")
+	if err := os.WriteFile(empty, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// trie root checks the genesis file as replay does.
+	if out, err := runCmd(t, "trie", "root", "--genesis", empty); err == nil || !strings.Contains(out+err.Error(), "config") {
+		t.Fatalf("trie root of {}: %v\n%s", err, out)
+	}
+	// A present but empty list ("0x") is a failure, not an absent list.
+	data, err := os.ReadFile(testdata.Repo(t, "hivechain-amsterdam/newpayload.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reqs []map[string]any
+	if err := json.Unmarshal(data, &reqs); err != nil {
+		t.Fatal(err)
+	}
+	req := reqs[37]
+	req["params"].([]any)[0].(map[string]any)["blockAccessList"] = "0x"
+	zero, _ := json.Marshal([]any{req})
+	zeroFile := filepath.Join(dir, "zero.json")
+	if err := os.WriteFile(zeroFile, zero, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCmd(t, "bal", "verify", "--payloads", zeroFile); !errors.Is(err, errFailed) || !strings.Contains(out, "0 passed, 1 failed") {
+		t.Fatalf("bal verify of a 0x list: %v\n%s", err, out)
+	}
+	// A folder without fixtures is an error for both runners.
+	for _, cmd := range []string{"statetest", "blocktest"} {
+		if _, err := runCmd(t, cmd, dir+"/nothing-here"); err == nil {
+			t.Fatalf("%s of a missing folder: no error", cmd)
+		}
+		sub := filepath.Join(dir, "nofixtures")
+		os.MkdirAll(sub, 0o755)
+		if _, err := runCmd(t, cmd, sub); err == nil || !strings.Contains(err.Error(), "no .json") {
+			t.Fatalf("%s of a folder without fixtures: %v", cmd, err)
+		}
 	}
 }

@@ -33,6 +33,7 @@ type chainFlags struct {
 	payloadFile *string
 	datadir     *string
 	parallel    *int
+	rules       rulesOption
 }
 
 func newChainFlags(name string, stderr io.Writer) *chainFlags {
@@ -45,6 +46,7 @@ func newChainFlags(name string, stderr io.Writer) *chainFlags {
 		payloadFile: fs.String("payloads", "", "engine API newPayload request `file` (a JSON array)"),
 		datadir:     fs.String("datadir", "", "`directory` of the on-disk store (created if missing; the chain continues from its head)"),
 		parallel:    fs.Int("parallel", 0, "run blocks that come with their access list on the parallel executor with `n` workers (0: sequential)"),
+		rules:       rulesFlag(fs),
 	}
 }
 
@@ -69,6 +71,10 @@ type importer struct {
 // open reads the genesis and the blocks and opens the chain: over the store
 // in --datadir, or in memory.
 func (f *chainFlags) open() (*importer, error) {
+	profile, err := f.rules.profile()
+	if err != nil {
+		return nil, err
+	}
 	file, err := os.Open(*f.genesisFile)
 	if err != nil {
 		return nil, err
@@ -77,6 +83,9 @@ func (f *chainFlags) open() (*importer, error) {
 	file.Close()
 	if err != nil {
 		return nil, err
+	}
+	if profile != nil {
+		g.Config.Profile = *profile
 	}
 	im := &importer{g: g}
 	if im.gh, err = g.Header(); err != nil {
@@ -168,7 +177,7 @@ func replay(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if !f.valid() {
-		return errors.New("usage: balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--datadir DIR] [--state-dump FILE] [--parallel N]")
+		return errors.New("usage: balexec replay --genesis FILE (--chain FILE | --payloads FILE) [--datadir DIR] [--state-dump FILE] [--parallel N] [--rules NAME]")
 	}
 	im, err := f.open()
 	if err != nil {
@@ -228,7 +237,7 @@ func importCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if !f.valid() || *f.datadir == "" {
-		return errors.New("usage: balexec import --datadir DIR --genesis FILE (--payloads FILE | --chain FILE) [--parallel N]")
+		return errors.New("usage: balexec import --datadir DIR --genesis FILE (--payloads FILE | --chain FILE) [--parallel N] [--rules NAME]")
 	}
 	im, err := f.open()
 	if err != nil {

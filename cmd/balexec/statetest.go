@@ -9,22 +9,27 @@ import (
 	"github.com/balexec/balexec/exec/statetest"
 )
 
-// stateTest runs ethereum/tests state tests from files and directories.
+// stateTest runs state tests from files and directories.
 func stateTest(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("statetest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	verbose := fs.Bool("v", false, "print every case, not only failures")
+	rules := rulesFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("usage: balexec statetest [-v] PATH...")
+		return errors.New("usage: balexec statetest [-v] [--rules NAME] PATH...")
+	}
+	profile, err := rules.profile()
+	if err != nil {
+		return err
 	}
 	files, err := statetest.Files(fs.Args())
 	if err != nil {
 		return err
 	}
-	sum := statetest.RunFiles(files, func(file string, outcomes []statetest.Outcome, loadErr error) {
+	sum := statetest.RunFiles(files, statetest.Options{Profile: profile}, func(file string, outcomes []statetest.Outcome, loadErr error) {
 		if loadErr != nil {
 			fmt.Fprintf(stdout, "FAIL %s: %v\n", file, loadErr)
 			return

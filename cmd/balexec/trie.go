@@ -31,11 +31,13 @@ func trieRoot(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer f.Close()
-		alloc, err := chainspec.ReadGenesisAlloc(f)
+		// The whole file is checked, as replay checks it: a file that is
+		// not a genesis (no config, say) is an error, not an empty state.
+		g, err := chainspec.ReadGenesis(f)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", *genesis, err)
 		}
-		root, err := alloc.Root()
+		root, err := g.Alloc.Root()
 		if err != nil {
 			return err
 		}

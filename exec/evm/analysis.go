@@ -68,6 +68,8 @@ type SharedAnalysisCache struct {
 	shards   [analysisShards]analysisShard
 }
 
+var _ AnalysisCache = (*SharedAnalysisCache)(nil)
+
 type analysisShard struct {
 	mu sync.Mutex // serialises insertions
 	m  atomic.Pointer[map[types.Hash]JumpDests]

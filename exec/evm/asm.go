@@ -150,16 +150,6 @@ func Assemble(src string) ([]byte, error) {
 	return out, nil
 }
 
-// MustAssemble is Assemble for source known to be valid; it panics
-// otherwise.
-func MustAssemble(src string) []byte {
-	b, err := Assemble(src)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
 func parseAsmNumber(s string) (*uint256.Int, error) {
 	b := new(big.Int)
 	var ok bool

@@ -52,22 +52,56 @@
 //
 // # Amsterdam
 //
-// The Amsterdam changes are switched on one EIP at a time in [Rules]
-// (all of them by [RulesFor] and by a chain configuration at Amsterdam):
+// The Amsterdam changes are switched on one EIP at a time in [Rules] (all
+// of them by [RulesFor]; by a chain configuration at Amsterdam as its rule
+// profile says):
 //
 //   - EIP-8037 state gas: new accounts, new slots, code deposits and
 //     delegation indicators are charged in the state dimension, from a
 //     per-transaction reservoir (the gas limit above 2^24) and then by
 //     spilling into execution gas; failed frames refill them; a transaction
 //     adds its execution gas and its state gas to the two dimensions of the
-//     block's [GasPool], whose gas used is the larger sum.
+//     block's [GasPool], whose gas used is the larger sum (EIP-7778: the
+//     execution dimension counts gas before refunds).
 //   - EIP-8038 prices, EIP-2780 intrinsic gas and runtime charges,
 //     EIP-7976/7981 floor, EIP-7954 code limits, EIP-7825 as amended.
-//   - EIP-7708 transfer logs, EIP-8246 SELFDESTRUCT without burn, EIP-7843
+//   - EIP-7708 transfer (and burn) logs, EIP-8246 SELFDESTRUCT without burn, EIP-7843
 //     SLOTNUM, EIP-8024 DUPN/SWAPN/EXCHANGE.
 //   - EIP-7928 block access lists: the state records them; the EVM reads
 //     state only after the gas charge that guards the read, in go-ethereum's
 //     order, so that an access the frame could not pay for is not recorded.
+//
+// # Revisions
+//
+// Some Amsterdam EIPs changed between the releases balexec runs; the Rules
+// fields ending in Rev pick one version ([Revision]): go-ethereum
+// v1.17.10's (RevGeth, the default) or that of the execution-spec-tests
+// release tests-bal@v5.7.0 (RevBalV570; chainspec's rule profiles set
+// them). The prices that differ between forks and revisions are one table
+// (gasSchedule) that the gas functions read, so each gas function exists
+// once. The tests-bal@v5.7.0 EIP-8037 is that of the EIP text of
+// 2026-04-20; where the release's fixtures leave a rule open this package
+// follows that text and the specification code of its time:
+//
+//   - a state byte's price is derived from the block gas limit
+//     ([StateBytePrice]; a constant 1174 gives the same at the fixtures'
+//     120M);
+//   - a block admits a transaction as go-ethereum does (execution:
+//     min(2^24, gas limit); state: the gas limit), not with the intrinsic
+//     parts subtracted as the text of that day has it; no fixture fills a
+//     block; and the 2^32-1 cap on a transaction's gas limit is kept;
+//   - code may have 32 KiB (EIP-7954 before its raise to 64 KiB);
+//   - a code deposit pays its state gas before its hashing;
+//   - a failed CALL does not give back its new account's state gas;
+//   - a slot restored to zero refills its state gas to the reservoir and
+//     refunds the rest of its price through the refund counter;
+//   - a refill inside a frame that then fails contributes nothing: the
+//     failure returns all the state gas the frame consumed, net of its
+//     refills, to the reservoir (the specification code of the time took
+//     the refills off once more, which the text does not say);
+//   - a contract created in the transaction that self-destructs to itself
+//     burns its balance with a Burn log at once, and what destroyed
+//     accounts still hold is burnt, with a log each, after the fees.
 //
 // # Invariants
 //

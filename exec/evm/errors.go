@@ -59,7 +59,6 @@ var (
 	ErrBlobTxCreate                 = errors.New("evm: blob transaction of type create")
 	ErrSetCodeTxCreate              = errors.New("evm: set code transaction of type create")
 	ErrEmptyAuthList                = errors.New("evm: set code transaction with empty auth list")
-	ErrGasPoolOverflow              = errors.New("evm: gas pool overflow")
 	// ErrStateGasAccounting: the transaction's state gas came out negative
 	// or above its gas used (EIP-8037). Valid input cannot cause it; like
 	// go-ethereum, the transaction is rejected.

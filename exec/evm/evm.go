@@ -40,6 +40,7 @@ const memRetain = 1 << 20
 // An EVM is not safe for concurrent use, except for Cancel.
 type EVM struct {
 	rules    Rules
+	costs    gasCosts // the prices of rules at Block's gas limit
 	table    *jumpTable
 	pre      *precompile.Set
 	preAddrs []types.Address
@@ -63,6 +64,15 @@ type EVM struct {
 	// authorities tracks what the current transaction's EIP-7702
 	// authorizations have paid (EIP-2780); reused across transactions.
 	authorities []authority
+	// authCredit is the state gas the current transaction's existing
+	// authorities credited to its reservoir (the tests-bal@v5.7.0
+	// EIP-8037).
+	authCredit uint64
+	// destructs lists the contracts created in the current transaction
+	// that self-destructed (possibly in frames reverted since), when the
+	// rules need them at its end (burnsDestructed, the tests-bal@v5.7.0
+	// EIP-8037); reused across transactions.
+	destructs []types.Address
 
 	// tableOnly disables the interpreter's inline fast path, so that every
 	// opcode runs through the jump table; tests use it as the slow twin.
@@ -77,6 +87,7 @@ func NewEVM(block BlockContext, rules Rules, cfg Config) (*EVM, error) {
 	}
 	evm := &EVM{
 		rules:     rules,
+		costs:     costsFor(&rules, block.GasLimit),
 		table:     tableFor(&rules),
 		pre:       rules.Precompiles(),
 		preAddrs:  rules.ActivePrecompiles(),
@@ -90,11 +101,13 @@ func NewEVM(block BlockContext, rules Rules, cfg Config) (*EVM, error) {
 	return evm, nil
 }
 
-// Rules returns the rules the EVM runs under.
-func (evm *EVM) Rules() *Rules { return &evm.rules }
-
-// StateDB returns the state the EVM currently runs on.
-func (evm *EVM) StateDB() StateDB { return evm.state }
+// newGas returns a budget of exec execution gas and a state reservoir in
+// the reservoir model of the EVM's rules (see Gas).
+func (evm *EVM) newGas(exec, state uint64) Gas {
+	g := NewGas(exec, state)
+	g.unrecordedSpill = evm.rules.stateGasBalV570()
+	return g
+}
 
 // Reset prepares the EVM for a new transaction on state: it clears the
 // transaction context and the cancellation flag and releases frames beyond
@@ -121,10 +134,6 @@ func (evm *EVM) Reset(state StateDB) {
 	}
 }
 
-// SetBlock changes the block context, for reusing the EVM on the next block
-// with the same rules.
-func (evm *EVM) SetBlock(block BlockContext) { evm.Block = block }
-
 // Configure prepares the EVM for another block: it sets the block context
 // and, when they differ from the current ones, the rules, which it checks as
 // NewEVM does (on error the EVM is unchanged). An EVM configured this way
@@ -140,6 +149,7 @@ func (evm *EVM) Configure(block BlockContext, rules Rules) error {
 		evm.preAddrs = rules.ActivePrecompiles()
 	}
 	evm.Block = block
+	evm.costs = costsFor(&evm.rules, block.GasLimit)
 	return nil
 }
 
@@ -367,13 +377,6 @@ func (evm *EVM) Create(caller types.Address, code []byte, gas Gas, value *uint25
 	return evm.create(caller, code, gas, value, addr)
 }
 
-// Create2 deploys a contract at CreateAddress2(caller, salt,
-// keccak256(code)).
-func (evm *EVM) Create2(caller types.Address, code []byte, gas Gas, value, salt *uint256.Int) (ret []byte, addr types.Address, left Gas, err error) {
-	addr = types.CreateAddress2(caller, salt.Bytes32(), types.Keccak256One(code))
-	return evm.create(caller, code, gas, value, addr)
-}
-
 // createPreCheck reports why a creation by caller cannot start: the call
 // depth, the balance for value, or the caller's nonce at its maximum.
 func (evm *EVM) createPreCheck(caller types.Address, value *uint256.Int) error {
@@ -442,9 +445,10 @@ func (evm *EVM) collides(address types.Address) bool {
 
 // deployCode checks and pays for the runtime code returned by initcode and
 // stores it. Before Amsterdam: the 0xEF prefix (EIP-3541), 200 gas per byte,
-// then the size limit. From Amsterdam (EIP-8037): the 0xEF prefix, the size
-// limit (so that oversized code costs no state gas), the code's hashing (6
-// per word) and then its bytes as state gas.
+// then the size limit. With EIP-8037: the 0xEF prefix, the size limit (so
+// that oversized code costs no state gas), then the code's hashing (6 per
+// word) and its bytes as state gas, in that order under go-ethereum's
+// revision and the other way round under tests-bal@v5.7.0's.
 func (evm *EVM) deployCode(f *frame, address types.Address, code []byte) error {
 	if len(code) > 0 && code[0] == 0xef { // EIP-3541
 		return ErrInvalidCode
@@ -454,10 +458,12 @@ func (evm *EVM) deployCode(f *frame, address types.Address, code []byte) error {
 		if len(code) > evm.rules.MaxCodeSize() {
 			return ErrMaxCodeSizeExceeded
 		}
-		if !f.gas.ChargeExec(toWords(n) * gasKeccakWord) {
-			return ErrCodeStoreOutOfGas
-		}
-		if !f.gas.Charge(GasCost{State: n * CostPerStateByte}) {
+		hashing, state := toWords(n)*gasKeccakWord, GasCost{State: n * evm.costs.bytePrice}
+		if evm.rules.stateGasBalV570() {
+			if !f.gas.Charge(state) || !f.gas.ChargeExec(hashing) {
+				return ErrCodeStoreOutOfGas
+			}
+		} else if !f.gas.ChargeExec(hashing) || !f.gas.Charge(state) {
 			return ErrCodeStoreOutOfGas
 		}
 	} else {

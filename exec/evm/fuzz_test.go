@@ -17,7 +17,7 @@ func (s *memState) dump() string {
 	for a := range s.accounts {
 		addrs = append(addrs, a)
 	}
-	slices.SortFunc(addrs, func(x, y types.Address) int { return bytes.Compare(x[:], y[:]) })
+	slices.SortFunc(addrs, func(x, y types.Address) int { return x.Compare(&y) })
 	for _, a := range addrs {
 		acct := s.accounts[a]
 		fmt.Fprintf(&b, "%x n=%d b=%v c=%x sd=%v\n", a, acct.nonce, &acct.balance, acct.code, acct.selfDestructed)
@@ -99,7 +99,7 @@ func FuzzInterpreter(f *testing.F) {
 		"PUSH0 PUSH0 PUSH1 1 CREATE PUSH20 0xf7e5 SELFDESTRUCT",
 	}
 	for _, s := range seeds {
-		f.Add(MustAssemble(s), []byte{1, 2, 3}, uint32(200_000))
+		f.Add(asm(f, s), []byte{1, 2, 3}, uint32(200_000))
 	}
 	f.Add([]byte{0xfe}, []byte(nil), uint32(30_000))
 	f.Fuzz(func(t *testing.T, code, input []byte, gas uint32) {

@@ -16,6 +16,15 @@ package evm
 // The invariant every method keeps: State + UsedState == (reservoir at
 // frame start) + Spilled, and Spilled != 0 only while State == 0 (outside a
 // merge in progress).
+//
+// That is go-ethereum v1.17.10's model. Under the tests-bal@v5.7.0 revision
+// of EIP-8037 a spill is not remembered (Spilled stays zero): state gas
+// stays state gas wherever it was paid from, so a refill and a failed
+// frame give back all of it to the reservoir, and a halt burns only the
+// execution gas left. The invariant is then State + UsedState == (reservoir
+// at frame start) + (what spilled). A budget's model is fixed when it is
+// made (NewGas gives go-ethereum's; the EVM makes its budgets in the model
+// of its rules) and passes to the budgets derived from it.
 type Gas struct {
 	// Exec is the execution gas left.
 	Exec uint64
@@ -28,6 +37,9 @@ type Gas struct {
 	// Spilled is the execution gas borrowed to pay state gas when the
 	// reservoir ran dry; non-zero only while the reservoir is empty.
 	Spilled uint64
+
+	// unrecordedSpill selects the tests-bal@v5.7.0 model (see above).
+	unrecordedSpill bool
 }
 
 // GasCost is the cost of one operation in both dimensions.
@@ -69,7 +81,9 @@ func (g *Gas) Charge(c GasCost) bool {
 			return false
 		}
 		exec -= spill
-		spilled += spill
+		if !g.unrecordedSpill {
+			spilled += spill
+		}
 		state = 0
 	} else {
 		state -= c.State
@@ -93,9 +107,16 @@ func (g *Gas) RefundState(s uint64) {
 // budget for a child frame. REQUIRES: exec <= g.Exec.
 func (g *Gas) Forward(exec uint64) Gas {
 	g.Exec -= exec
-	child := Gas{Exec: exec, State: g.State}
+	child := g.child(exec)
 	g.State = 0
 	return child
+}
+
+// child returns a budget of exec execution gas and g's whole reservoir, in
+// g's model, for a child frame whose execution gas the caller has already
+// charged to g (the call opcodes); Absorb settles the reservoir.
+func (g *Gas) child(exec uint64) Gas {
+	return Gas{Exec: exec, State: g.State, unrecordedSpill: g.unrecordedSpill}
 }
 
 // Absorb takes back a child frame's leftover (in the form returned by one of
@@ -133,13 +154,13 @@ func (g Gas) reservoirAtEntry() uint64 {
 // exitRevert is the leftover of a reverted frame: the execution gas left
 // plus what it borrowed for state gas, and the reservoir at entry.
 func (g Gas) exitRevert() Gas {
-	return Gas{Exec: g.Exec + g.Spilled, State: g.reservoirAtEntry()}
+	return Gas{Exec: g.Exec + g.Spilled, State: g.reservoirAtEntry(), unrecordedSpill: g.unrecordedSpill}
 }
 
 // exitHalt is the leftover of a frame that halted exceptionally: no
 // execution gas, and the reservoir at entry.
 func (g Gas) exitHalt() Gas {
-	return Gas{State: g.reservoirAtEntry()}
+	return Gas{State: g.reservoirAtEntry(), unrecordedSpill: g.unrecordedSpill}
 }
 
 // exit returns the leftover of a frame that ended with err.

@@ -147,31 +147,45 @@ func makeGasLog(n uint64) gasFunc {
 	}
 }
 
-// gasAccountCheck prices the EIP-2929 access of the account at the top of
-// the stack (BALANCE, EXTCODESIZE, EXTCODEHASH): the warm cost is the
-// constant part, a cold access adds the difference.
+// gasAccountCheck prices the access of the account at the top of the stack
+// (BALANCE, EXTCODEHASH): the warm access is the constant part, a cold one
+// adds the difference. The account is read by the opcode, after this cost
+// is charged.
 func gasAccountCheck(evm *EVM, f *frame, memSize uint64) (GasCost, error) {
 	addr := types.Address(f.stack.peek().Bytes20())
 	if !evm.state.AddressInAccessList(addr) {
 		// Undone with the frame if the charge fails.
 		evm.state.AddAddressToAccessList(addr)
-		return exec(gasColdAccount - gasWarmRead), nil
+		return exec(evm.costs.coldAccount - evm.costs.warmAccess), nil
 	}
 	return GasCost{}, nil
 }
 
+// gasExtCodeSize prices EXTCODESIZE: the account check plus, from EIP-8038,
+// a warm access for the second read (the code size).
+func gasExtCodeSize(evm *EVM, f *frame, memSize uint64) (GasCost, error) {
+	c, _ := gasAccountCheck(evm, f, memSize)
+	c.Exec += evm.costs.codeRead
+	return c, nil
+}
+
+// gasExtCodeCopy prices EXTCODECOPY: memory and copy, the cold access, and
+// from EIP-8038 a warm access for the second read (the code).
 func gasExtCodeCopy(evm *EVM, f *frame, memSize uint64) (GasCost, error) {
 	c, err := memPlusWords(f, memSize, 3, gasCopyWord)
 	if err != nil {
 		return GasCost{}, err
 	}
 	addr := types.Address(f.stack.peek().Bytes20())
+	var overflow bool
 	if !evm.state.AddressInAccessList(addr) {
 		evm.state.AddAddressToAccessList(addr)
-		var overflow bool
-		if c.Exec, overflow = add64(c.Exec, gasColdAccount-gasWarmRead); overflow {
+		if c.Exec, overflow = add64(c.Exec, evm.costs.coldAccount-evm.costs.warmAccess); overflow {
 			return GasCost{}, ErrGasUintOverflow
 		}
+	}
+	if c.Exec, overflow = add64(c.Exec, evm.costs.codeRead); overflow {
+		return GasCost{}, ErrGasUintOverflow
 	}
 	return c, nil
 }
@@ -185,11 +199,22 @@ func gasSload(evm *EVM, f *frame, memSize uint64) (GasCost, error) {
 	return exec(gasWarmRead), nil
 }
 
-// gasSstore prices SSTORE under EIP-2200 as amended by EIP-2929 (access
-// costs) and EIP-3529 (smaller clearing refund), and applies its refunds.
+// gasSstore prices SSTORE and applies its refunds, under EIP-2200 as
+// amended by EIP-2929 and EIP-3529, or under EIP-8038 and EIP-8037, with the
+// schedule's prices. In order: the EIP-2200 sentry (more than 2300
+// execution gas left, the reservoir not counted); the slot's access (cold or
+// warm), which must be affordable before the slot is warmed and read; then
+// by case:
 //
-// It fails when 2300 gas or less is left (the EIP-2200 sentry), so that a
-// call with only the stipend cannot write storage.
+//   - no-op: the access plus sstoreNoop;
+//   - first change, 0 to x: sstoreSet, plus a new slot's state gas;
+//   - first change, x to 0: sstoreReset, refund sstoreClearRefund;
+//   - first change, x to y: sstoreReset;
+//   - dirty slot: the access plus sstoreNoop, with the clear refund moved
+//     as the slot leaves or reaches zero, and the first-change price (less
+//     sstoreNoop) refunded when it returns to its original value; a slot
+//     that returns to an original zero refills the new slot's state gas in
+//     place.
 func gasSstore(evm *EVM, f *frame, memSize uint64) (GasCost, error) {
 	if evm.readOnly {
 		return GasCost{}, ErrWriteProtection
@@ -198,43 +223,53 @@ func gasSstore(evm *EVM, f *frame, memSize uint64) (GasCost, error) {
 		return GasCost{}, ErrOutOfGas
 	}
 	var (
-		slot              = f.stack.peek()
-		value             = f.stack.back(1)
-		current, original = evm.state.GetStateAndCommitted(f.address, *slot)
-		cost              uint64
+		s     = &evm.costs
+		slot  = f.stack.peek()
+		value = f.stack.back(1)
 	)
-	if _, warm := evm.state.SlotInAccessList(f.address, *slot); !warm {
-		cost = gasColdSload
+	access := s.slotWarm
+	_, warm := evm.state.SlotInAccessList(f.address, *slot)
+	if !warm {
+		access = s.slotCold
+	}
+	if f.gas.Exec < access {
+		return GasCost{}, ErrOutOfGas
+	}
+	if !warm {
 		evm.state.AddSlotToAccessList(f.address, *slot)
 	}
+	current, original := evm.state.GetStateAndCommitted(f.address, *slot)
 	if current.Eq(value) { // no-op
-		return exec(cost + gasWarmRead), nil
+		return exec(access + s.sstoreNoop), nil
 	}
 	if original.Eq(&current) { // first change in this transaction
 		if original.IsZero() { // create
-			return exec(cost + gasSstoreSet), nil
+			return GasCost{Exec: access + s.sstoreSet, State: s.newSlot}, nil
 		}
 		if value.IsZero() { // delete
-			evm.state.AddRefund(gasSstoreClearsRfnd)
+			evm.state.AddRefund(s.sstoreClearRefund)
 		}
-		return exec(cost + gasSstoreReset - gasColdSload), nil
+		return exec(access + s.sstoreReset), nil
 	}
 	// Dirty slot: changed earlier in this transaction.
 	if !original.IsZero() {
 		if current.IsZero() { // recreate a slot deleted earlier
-			evm.state.SubRefund(gasSstoreClearsRfnd)
+			evm.state.SubRefund(s.sstoreClearRefund)
 		} else if value.IsZero() { // delete
-			evm.state.AddRefund(gasSstoreClearsRfnd)
+			evm.state.AddRefund(s.sstoreClearRefund)
 		}
 	}
 	if original.Eq(value) { // back to the original value
 		if original.IsZero() {
-			evm.state.AddRefund(gasSstoreSet - gasWarmRead)
+			if s.newSlot != 0 {
+				f.gas.RefundState(s.newSlot)
+			}
+			evm.state.AddRefund(s.sstoreSet - s.sstoreNoop)
 		} else {
-			evm.state.AddRefund(gasSstoreReset - gasColdSload - gasWarmRead)
+			evm.state.AddRefund(s.sstoreReset - s.sstoreNoop)
 		}
 	}
-	return exec(cost + gasWarmRead), nil
+	return exec(access + s.sstoreNoop), nil
 }
 
 // dynCreate prices CREATE (EIP-3860: initcode limit and 2 gas per word).
@@ -272,27 +307,32 @@ func gasCreateWords(evm *EVM, f *frame, memSize uint64, perWord uint64) (GasCost
 	return exec(c), nil
 }
 
+// dynSelfdestruct prices SELFDESTRUCT: a cold beneficiary costs a cold
+// account access, which must be affordable before the beneficiary is read;
+// sending a non-zero balance to an empty beneficiary adds the schedule's
+// new-account execution gas and, with EIP-8037, a new account's state gas.
 func dynSelfdestruct(evm *EVM, f *frame, memSize uint64) (GasCost, error) {
 	if evm.readOnly {
 		return GasCost{}, ErrWriteProtection
 	}
-	var c uint64
+	var c GasCost
 	beneficiary := types.Address(f.stack.peek().Bytes20())
 	if !evm.state.AddressInAccessList(beneficiary) {
 		evm.state.AddAddressToAccessList(beneficiary)
-		c = gasColdAccount
+		c.Exec = evm.costs.coldAccount
 		// Stop before reading the beneficiary when the access is
 		// unaffordable.
-		if f.gas.Exec < c {
+		if f.gas.Exec < c.Exec {
 			return GasCost{}, ErrOutOfGas
 		}
 	}
 	if evm.state.Empty(beneficiary) {
 		if bal := evm.state.GetBalance(f.address); !bal.IsZero() {
-			c += gasSelfdestructN
+			c.Exec += evm.costs.selfdestructNewAccount
+			c.State += evm.costs.newAccount
 		}
 	}
-	return exec(c), nil
+	return c, nil
 }
 
 // callKind distinguishes the four call opcodes in their shared gas function.
@@ -306,19 +346,25 @@ const (
 )
 
 // makeGasCall returns the dynamic gas function of a call opcode. It charges,
-// in this order: the EIP-2929 cold access of the callee; the memory
-// expansion and value transfer (and for CALL the new-account cost); from
-// Prague the access of an EIP-7702 delegation target; then it computes the
-// gas to forward under the 63/64 rule (EIP-150) from what is left, and
-// returns the sum of all of it for the interpreter to charge. The forwarded
-// amount is left in f.callGas.
+// each before the state read it guards: the cold access of the callee (the
+// schedule's cold price minus the constant warm part); the memory expansion
+// and, for CALL and CALLCODE with value, the value transfer, and for CALL
+// with value to an empty account the schedule's new-account execution gas;
+// from Prague, for an EIP-7702 delegation, the target's access (then the
+// target is loaded for the block access list); then, with EIP-8037, for CALL
+// with value to an empty account, the new account's state gas (charged to
+// the frame directly, so that a spill reduces the gas the callee can get).
+// It computes the gas to forward under the 63/64 rule (EIP-150) from what
+// is left into f.callGas.
 //
-// Each part is deducted as it is computed so that an unaffordable part stops
-// before the state reads of the next; the total is then given back and
-// returned, so that the interpreter charges the opcode's cost in one step.
+// Each execution charge is deducted as it is computed so that an
+// unaffordable part stops before the state reads of the next; the total is
+// then given back and returned, so that the interpreter charges the
+// opcode's execution cost in one step. The state charge stays.
 func makeGasCall(kind callKind) gasFunc {
 	return func(evm *EVM, f *frame, memSize uint64) (GasCost, error) {
 		var (
+			s              = &evm.costs
 			addr           = types.Address(f.stack.back(1).Bytes20())
 			transfersValue = (kind == kindCall || kind == kindCallCode) && !f.stack.back(2).IsZero()
 			cold, deleg    uint64
@@ -328,7 +374,7 @@ func makeGasCall(kind callKind) gasFunc {
 		}
 		if !evm.state.AddressInAccessList(addr) {
 			evm.state.AddAddressToAccessList(addr)
-			cold = gasColdAccount - gasWarmRead
+			cold = s.coldAccount - s.warmAccess
 			if !f.gas.ChargeExec(cold) {
 				return GasCost{}, ErrOutOfGas
 			}
@@ -338,7 +384,7 @@ func makeGasCall(kind callKind) gasFunc {
 			return GasCost{}, err
 		}
 		if transfersValue {
-			intrinsic += gasCallValue // cannot overflow: memory cost < 2^40
+			intrinsic += s.callValue // cannot overflow: memory cost < 2^40
 		}
 		if kind == kindCall {
 			// Stop before reading the callee when the stateless part is
@@ -346,8 +392,8 @@ func makeGasCall(kind callKind) gasFunc {
 			if f.gas.Exec < intrinsic {
 				return GasCost{}, ErrOutOfGas
 			}
-			if transfersValue && evm.state.Empty(addr) {
-				intrinsic += gasCallNewAcct
+			if transfersValue && s.callNewAccount != 0 && evm.state.Empty(addr) {
+				intrinsic += s.callNewAccount
 			}
 		}
 		if !f.gas.ChargeExec(intrinsic) {
@@ -356,10 +402,10 @@ func makeGasCall(kind callKind) gasFunc {
 		if evm.rules.IsPrague {
 			if target, ok := ParseDelegation(evm.state.GetCode(addr)); ok {
 				if evm.state.AddressInAccessList(target) {
-					deleg = gasWarmRead
+					deleg = s.warmAccess
 				} else {
 					evm.state.AddAddressToAccessList(target)
-					deleg = gasColdAccount
+					deleg = s.coldAccount
 				}
 				if !f.gas.ChargeExec(deleg) {
 					return GasCost{}, ErrOutOfGas
@@ -367,11 +413,25 @@ func makeGasCall(kind callKind) gasFunc {
 				evm.recordDelegationTarget(target)
 			}
 		}
+		if kind == kindCall && transfersValue && s.newAccount != 0 && evm.state.Empty(addr) {
+			if !f.gas.Charge(GasCost{State: s.newAccount}) {
+				return GasCost{}, ErrOutOfGas
+			}
+		}
 		f.callGas = callGas(f.gas.Exec, f.stack.back(0))
 		// Give back what was deducted above; the interpreter charges the
 		// total, which is affordable by construction.
 		f.gas.Exec += cold + intrinsic + deleg
 		return exec(cold + intrinsic + deleg + f.callGas), nil
+	}
+}
+
+// recordDelegationTarget loads the delegation target of a called account
+// once its access has been paid for, so that it is in the block access list
+// (EIP-7928) even if the call then fails its balance or depth check.
+func (evm *EVM) recordDelegationTarget(target types.Address) {
+	if evm.rules.EIP7928 {
+		evm.state.GetCode(target)
 	}
 }
 

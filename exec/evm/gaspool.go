@@ -34,9 +34,6 @@ func NewGasPool(gasLimit uint64) *GasPool {
 	return &GasPool{limit: gasLimit, remaining: gasLimit}
 }
 
-// Limit returns the block's gas limit.
-func (gp *GasPool) Limit() uint64 { return gp.limit }
-
 // Remaining returns the gas left for further transactions to reserve before
 // Amsterdam. From Amsterdam nothing is reserved and it stays at the limit;
 // see CheckGasAmsterdam.

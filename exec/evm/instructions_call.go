@@ -24,13 +24,14 @@ func opCall(evm *EVM, f *frame) error {
 	if !value.IsZero() {
 		gas += gasCallStipend
 	}
-	child := Gas{Exec: gas, State: f.gas.State}
+	child := f.gas.child(gas)
 	ret, left, err := evm.Call(f.address, addr, args, child, &value)
 	f.finishCall(evm, ret, left, err, retOff, retSize)
 	// A call with value that failed leaves an empty callee empty: the new
-	// account's state gas its gas function charged is refilled (EIP-8037).
-	if evm.rules.EIP8037 && err != nil && !value.IsZero() && evm.state.Empty(addr) {
-		f.gas.RefundState(StateGasNewAccount)
+	// account's state gas its gas function charged is refilled (go-ethereum's
+	// EIP-8037; tests-bal@v5.7.0's keeps it).
+	if evm.rules.stateGasGeth() && err != nil && !value.IsZero() && evm.state.Empty(addr) {
+		f.gas.RefundState(evm.costs.newAccount)
 	}
 	return nil
 }
@@ -48,7 +49,7 @@ func opCallCode(evm *EVM, f *frame) error {
 	if !value.IsZero() {
 		gas += gasCallStipend
 	}
-	child := Gas{Exec: gas, State: f.gas.State}
+	child := f.gas.child(gas)
 	ret, left, err := evm.CallCode(f.address, addr, args, child, &value)
 	f.finishCall(evm, ret, left, err, retOff, retSize)
 	return nil
@@ -62,7 +63,7 @@ func opDelegateCall(evm *EVM, f *frame) error {
 	retOff, retSize := s.pop().Uint64(), s.pop().Uint64()
 	args := f.mem.view(inOff.Uint64(), inSize.Uint64())
 
-	child := Gas{Exec: f.callGas, State: f.gas.State}
+	child := f.gas.child(f.callGas)
 	ret, left, err := evm.DelegateCall(f.caller, f.address, addr, args, child, &f.value)
 	f.finishCall(evm, ret, left, err, retOff, retSize)
 	return nil
@@ -76,7 +77,7 @@ func opStaticCall(evm *EVM, f *frame) error {
 	retOff, retSize := s.pop().Uint64(), s.pop().Uint64()
 	args := f.mem.view(inOff.Uint64(), inSize.Uint64())
 
-	child := Gas{Exec: f.callGas, State: f.gas.State}
+	child := f.gas.child(f.callGas)
 	ret, left, err := evm.StaticCall(f.address, addr, args, child)
 	f.finishCall(evm, ret, left, err, retOff, retSize)
 	return nil
@@ -121,22 +122,37 @@ func opCreate2(evm *EVM, f *frame) error {
 // addr, pushes the new address (zero on failure) and takes the leftover gas
 // back. Only a reverted creation leaves return data.
 //
-// From Amsterdam (EIP-8037) the creating frame first runs the creation's
-// pre-check (depth, balance, nonce): if it fails, the creation does not
-// start and pushes zero, and the destination is never read. Otherwise, if
-// the destination is empty, it charges the new account's state gas before
-// the 63/64 split (running out of gas there halts this frame), and refills
-// it when the creation fails.
+// With EIP-8037 the creating frame runs the creation's pre-check (depth,
+// balance, nonce) itself: if it fails, the creation does not start and
+// pushes zero, and the destination is never read. The new account's state
+// gas is charged in this frame, before the 63/64 split (running out of gas
+// there halts this frame), and refilled when the creation fails. Under
+// go-ethereum's revision it is charged after the pre-check and only for an
+// empty destination; under tests-bal@v5.7.0's always and before the
+// pre-check (which then refills it when it fails).
 func (f *frame) finishCreate(evm *EVM, input []byte, value *uint256.Int, addr types.Address) error {
 	charged := false
-	if evm.rules.EIP8037 {
+	newAccount := GasCost{State: evm.costs.newAccount}
+	switch {
+	case evm.rules.stateGasBalV570():
+		if !f.gas.Charge(newAccount) {
+			return ErrOutOfGas
+		}
+		if evm.createPreCheck(f.address, value) != nil {
+			f.gas.RefundState(newAccount.State)
+			f.stack.pushSlot().Clear()
+			evm.returnData = nil
+			return nil
+		}
+		charged = true
+	case evm.rules.EIP8037:
 		if evm.createPreCheck(f.address, value) != nil {
 			f.stack.pushSlot().Clear()
 			evm.returnData = nil
 			return nil
 		}
 		if evm.state.Empty(addr) {
-			if !f.gas.Charge(GasCost{State: StateGasNewAccount}) {
+			if !f.gas.Charge(newAccount) {
 				return ErrOutOfGas
 			}
 			charged = true
@@ -152,7 +168,7 @@ func (f *frame) finishCreate(evm *EVM, input []byte, value *uint256.Int, addr ty
 	}
 	f.gas.Absorb(left)
 	if charged && err != nil {
-		f.gas.RefundState(StateGasNewAccount)
+		f.gas.RefundState(newAccount.State)
 	}
 	if err == ErrExecutionReverted {
 		evm.returnData = ret

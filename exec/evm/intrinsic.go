@@ -6,21 +6,6 @@ import (
 	"github.com/balexec/balexec/types"
 )
 
-// IntrinsicGas returns the gas a transaction pays before execution under the
-// rules before Amsterdam: the base cost (21000, 53000 for a creation), the
-// calldata (4 per zero byte, 16 per other byte), for creations 2 per
-// initcode word (EIP-3860), the access list (2400 per address, 1900 per
-// slot) and 25000 per EIP-7702 authorization. Rules.IntrinsicGas applies
-// the rules in force.
-func IntrinsicGas(data []byte, accessList types.AccessList, authCount int, isCreate bool) (uint64, error) {
-	gas := uint64(TxGas)
-	if isCreate {
-		gas = TxGasContractCreation
-	}
-	return intrinsicRest(gas, data, accessList, authCount, TxAuthNewAccountGas, isCreate,
-		TxAccessListAddress, TxAccessListSlot)
-}
-
 // intrinsicRest adds to base the costs of the authorizations, the calldata
 // and the access list.
 func intrinsicRest(gas uint64, data []byte, accessList types.AccessList, authCount int, perAuth uint64,
@@ -63,23 +48,6 @@ func addMul(a, b, c uint64) (uint64, bool) {
 	return add64(a, p)
 }
 
-// FloorDataGas returns the EIP-7623 minimum gas of a transaction with data
-// under the rules before Amsterdam: 21000 plus 10 per token, a zero byte
-// being one token and any other byte four. Rules.FloorDataGas applies the
-// rules in force.
-func FloorDataGas(data []byte) (uint64, error) {
-	z := uint64(bytes.Count(data, zeroByte[:]))
-	tokens, overflow := addMul(z, uint64(len(data))-z, TxTokensPerNonZero)
-	if overflow {
-		return 0, ErrIntrinsicGasOverflow
-	}
-	gas, overflow := addMul(TxGas, tokens, TxCostFloorPerToken)
-	if overflow {
-		return 0, ErrIntrinsicGasOverflow
-	}
-	return gas, nil
-}
-
 // Access-list data of EIP-7981: each address and storage key is charged as
 // non-zero calldata at the EIP-7976 floor price, in the intrinsic gas
 // (gas per entry) and the floor (tokens per entry).
@@ -110,29 +78,63 @@ func intrinsicBase2780(msg *Message) uint64 {
 	return gas
 }
 
-// IntrinsicGas returns the gas msg pays before execution under r. Before
-// Amsterdam it is the package's IntrinsicGas. EIP-2780 replaces the base
-// cost (see intrinsicBase2780) and prices an authorization at 7816 (its
-// state-dependent costs are charged when it is applied); EIP-8038 prices an
-// access-list address at 2900 and a key at 2000; EIP-7981 adds their data
-// (1280 per address, 2048 per key).
+// IntrinsicGas returns the gas msg pays before execution under r, in the
+// execution dimension: all of it except under the tests-bal@v5.7.0 EIP-8037,
+// which adds state gas (IntrinsicStateGas). Before Amsterdam: the base cost
+// (21000, 53000 for a creation), the calldata (4 per zero byte, 16 per other
+// byte), for creations 2 per initcode word (EIP-3860), the access list (2400
+// per address, 1900 per key) and 25000 per EIP-7702 authorization. EIP-2780
+// replaces the base cost (see intrinsicBase2780) and prices an authorization
+// at 7816 (its state-dependent costs are charged when it is applied); the
+// tests-bal@v5.7.0 EIP-8037 prices a creation at 9000 over the base and an
+// authorization at 7500; EIP-8038 prices an access-list address at 2900 and
+// a key at 2000; EIP-7981 adds their data (1280 per address, 2048 per key).
 func (r *Rules) IntrinsicGas(msg *Message) (uint64, error) {
-	gas, perAuth := uint64(TxGas), uint64(TxAuthNewAccountGas)
+	sched := r.schedule()
+	gas, perAuth := uint64(TxGas), sched.txAuth
 	switch {
 	case r.EIP2780:
 		gas, perAuth = intrinsicBase2780(msg), TxAuthBaseGas2780
 	case msg.IsCreate:
-		gas = TxGasContractCreation
+		gas += sched.txCreate
 	}
-	perAddress, perSlot := uint64(TxAccessListAddress), uint64(TxAccessListSlot)
-	if r.EIP8038 {
-		perAddress, perSlot = TxAccessListAddressAmsterdam, TxAccessListSlotAmsterdam
-	}
+	perAddress, perSlot := sched.txAccessListAddress, sched.txAccessListSlot
 	if r.EIP7981 {
 		perAddress += accessListAddressData
 		perSlot += accessListSlotData
 	}
 	return intrinsicRest(gas, msg.Data, msg.AccessList, len(msg.AuthList), perAuth, msg.IsCreate, perAddress, perSlot)
+}
+
+// IntrinsicStateGas returns the state gas msg pays before execution under r
+// in a block with the given gas limit (which prices a state byte, see
+// StateBytePrice): under the tests-bal@v5.7.0 EIP-8037 a new account for a
+// creation, and a new account and a delegation indicator for each
+// authorization; zero otherwise (go-ethereum charges state gas at run
+// time).
+func (r *Rules) IntrinsicStateGas(msg *Message, blockGasLimit uint64) (uint64, error) {
+	c := costsFor(r, blockGasLimit)
+	return intrinsicState(r, &c, msg)
+}
+
+// intrinsicStateGas is IntrinsicStateGas at the EVM's block.
+func (evm *EVM) intrinsicStateGas(msg *Message) (uint64, error) {
+	return intrinsicState(&evm.rules, &evm.costs, msg)
+}
+
+func intrinsicState(r *Rules, c *gasCosts, msg *Message) (uint64, error) {
+	if !r.stateGasBalV570() {
+		return 0, nil
+	}
+	var gas uint64
+	if msg.IsCreate {
+		gas = c.newAccount
+	}
+	gas, overflow := addMul(gas, uint64(len(msg.AuthList)), c.newAccount+c.delegation)
+	if overflow {
+		return 0, ErrIntrinsicGasOverflow
+	}
+	return gas, nil
 }
 
 // FloorDataGas returns the calldata floor of msg under r (EIP-7623, from

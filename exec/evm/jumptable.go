@@ -2,19 +2,87 @@ package evm
 
 import "fmt"
 
-// tables holds one jump table per fork, built and validated once at package
-// initialisation and never modified afterwards.
+// tables holds one jump table per fork (Amsterdam's under go-ethereum's
+// rules), built and validated once at package initialisation and never
+// modified afterwards.
 var tables = func() (t [numForks]jumpTable) {
 	t[Shanghai] = newShanghaiTable()
 	t[Cancun] = newCancunTable(t[Shanghai])
 	t[Prague] = t[Cancun] // EIP-7702 is a rule switch inside the call gas function
 	t[Osaka] = newOsakaTable(t[Prague])
-	t[Amsterdam] = newAmsterdamTable(t[Osaka])
+	t[Amsterdam] = withSpec(t[Osaka], amsterdamGethSpec)
 	for f := range t {
 		validateTable(Fork(f), &t[f])
 	}
 	return t
 }()
+
+// tableSpec is what a jump table depends on: the fork whose opcodes it
+// starts from (Osaka at most: the Amsterdam changes are switches), the
+// opcodes Amsterdam EIPs add, and CREATE's constant gas (the gas schedule's;
+// the other prices are read from the EVM's schedule when an opcode runs).
+type tableSpec struct {
+	base             Fork
+	eip7843, eip8024 bool
+	create           uint64
+}
+
+// The specs of Amsterdam under go-ethereum's rules and under
+// tests-bal@v5.7.0's.
+var (
+	amsterdamGethSpec    = tableSpec{Osaka, true, true, amsterdamGethGas.create}
+	amsterdamBalV570Spec = tableSpec{Osaka, true, true, balV570Gas.create}
+)
+
+// specOf returns the table spec of r.
+func specOf(r *Rules) tableSpec {
+	return tableSpec{min(r.Fork(), Osaka), r.EIP7843, r.EIP8024, r.schedule().create}
+}
+
+// sharedEntry is a table built once, with its spec.
+type sharedEntry struct {
+	spec  tableSpec
+	table *jumpTable
+}
+
+// sharedTables are the tables built once: each fork's, and Amsterdam's
+// under the tests-bal@v5.7.0 gas schedule. Read-only.
+var sharedTables = func() []sharedEntry {
+	out := make([]sharedEntry, 0, numForks+1)
+	for f := Shanghai; f < Amsterdam; f++ {
+		out = append(out, sharedEntry{tableSpec{f, false, false, berlinGas.create}, &tables[f]})
+	}
+	out = append(out, sharedEntry{amsterdamGethSpec, &tables[Amsterdam]})
+	balV570 := new(jumpTable)
+	*balV570 = withSpec(tables[Osaka], amsterdamBalV570Spec)
+	validateTable(Amsterdam, balV570)
+	return append(out, sharedEntry{amsterdamBalV570Spec, balV570})
+}()
+
+// withSpec returns t, the table of spec's base fork, with the opcodes of
+// spec's switches added and CREATE's constant gas set.
+func withSpec(t jumpTable, spec tableSpec) jumpTable {
+	if spec.eip7843 {
+		enable7843(&t)
+	}
+	if spec.eip8024 {
+		enable8024(&t)
+	}
+	t[opCREATE].constGas = spec.create
+	t[opCREATE2].constGas = spec.create
+	return t
+}
+
+// sharedTable returns the shared table of r's spec, or nil.
+func (r *Rules) sharedTable() *jumpTable {
+	spec := specOf(r)
+	for i := range sharedTables {
+		if sharedTables[i].spec == spec {
+			return sharedTables[i].table
+		}
+	}
+	return nil
+}
 
 // validateTable panics on a malformed table: a programmer error.
 func validateTable(fork Fork, t *jumpTable) {
@@ -103,7 +171,7 @@ func newShanghaiTable() jumpTable {
 	t[opCODESIZE] = op(opCodeSize, gasQuick, 0, 1)
 	t[opCODECOPY] = opDyn(opCodeCopy, gasFastest, gasCopy, memCopy3, 3, 0)
 	t[opGASPRICE] = op(opGasPrice, gasQuick, 0, 1)
-	t[opEXTCODESIZE] = opDyn(opExtCodeSize, gasWarmRead, gasAccountCheck, nil, 1, 1)
+	t[opEXTCODESIZE] = opDyn(opExtCodeSize, gasWarmRead, gasExtCodeSize, nil, 1, 1)
 	t[opEXTCODECOPY] = opDyn(opExtCodeCopy, gasWarmRead, gasExtCodeCopy, memExtCodeCopy, 4, 0)
 	t[opRETURNDATASIZE] = op(opReturnDataSize, gasQuick, 0, 1)
 	t[opRETURNDATACOPY] = opDyn(opReturnDataCopy, gasFastest, gasCopy, memCopy3, 3, 0)
@@ -177,36 +245,17 @@ func newOsakaTable(t jumpTable) jumpTable {
 	return t
 }
 
-// newAmsterdamTable adds SLOTNUM (EIP-7843) and DUPN, SWAPN, EXCHANGE
-// (EIP-8024), and reprices state access with state gas (EIP-8038 and
-// EIP-8037).
-func newAmsterdamTable(t jumpTable) jumpTable {
-	enable7843(&t)
-	enable8024(&t)
-	enable8038(&t)
-	return t
-}
-
-// tableFor returns the jump table of rules: the fork's shared table, or for
-// a mix of a fork and single Amsterdam EIPs a private copy of the fork's
-// table with those EIPs applied and validated. REQUIRES: rules are valid.
+// tableFor returns the jump table of rules: a shared one, or for a mix of
+// a fork and single Amsterdam EIPs a private table built and validated here.
+// REQUIRES: rules are valid.
 func tableFor(rules *Rules) *jumpTable {
-	fork := rules.Fork()
-	if rules.sharedTable() {
-		return &tables[fork]
+	if t := rules.sharedTable(); t != nil {
+		return t
 	}
+	spec := specOf(rules)
 	t := new(jumpTable)
-	*t = tables[fork]
-	if rules.EIP7843 {
-		enable7843(t)
-	}
-	if rules.EIP8024 {
-		enable8024(t)
-	}
-	if rules.EIP8038 {
-		enable8038(t)
-	}
-	validateTable(fork, t)
+	*t = withSpec(tables[spec.base], spec)
+	validateTable(rules.Fork(), t)
 	return t
 }
 
@@ -222,25 +271,4 @@ func enable8024(t *jumpTable) {
 	t[opDUPN] = op(opDupN, gasFastest, 1, 2)
 	t[opSWAPN] = op(opSwapN, gasFastest, 2, 2)
 	t[opEXCHANGE] = op(opExchange, gasFastest, 2, 2)
-}
-
-// enable8038 applies the EIP-8038 prices and the EIP-8037 state gas of the
-// opcodes (go-ethereum enables the two together): CREATE and CREATE2 cost
-// CREATE_ACCESS (their new account's state gas is charged by the opcode),
-// SSTORE, the account-access opcodes, the call family and SELFDESTRUCT get
-// their Amsterdam gas functions. SLOAD keeps its EIP-2929 prices, which
-// EIP-8038 leaves unchanged.
-func enable8038(t *jumpTable) {
-	t[opCREATE].constGas = gasCreateAccess8038
-	t[opCREATE2].constGas = gasCreateAccess8038
-	t[opSSTORE].dynGas = gasSstore8038
-	t[opBALANCE].dynGas = gasAccountCheck8038
-	t[opEXTCODEHASH].dynGas = gasAccountCheck8038
-	t[opEXTCODESIZE].dynGas = gasExtCodeSize8038
-	t[opEXTCODECOPY].dynGas = gasExtCodeCopy8038
-	t[opCALL].dynGas = makeGasCall8038(kindCall)
-	t[opCALLCODE].dynGas = makeGasCall8038(kindCallCode)
-	t[opDELEGATECALL].dynGas = makeGasCall8038(kindDelegateCall)
-	t[opSTATICCALL].dynGas = makeGasCall8038(kindStaticCall)
-	t[opSELFDESTRUCT].dynGas = dynSelfdestruct8038
 }

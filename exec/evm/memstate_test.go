@@ -1,7 +1,6 @@
 package evm
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
 	"slices"
@@ -292,6 +291,20 @@ func (s *memState) HasSelfDestructed(addr types.Address) bool {
 	return a != nil && a.selfDestructed
 }
 
+func (s *memState) NewSlots(addr types.Address) int {
+	a := s.accounts[addr]
+	if a == nil {
+		return 0
+	}
+	n := 0
+	for k, v := range a.storage {
+		if orig := a.committed[k]; !v.IsZero() && orig.IsZero() {
+			n++
+		}
+	}
+	return n
+}
+
 func (s *memState) AddressInAccessList(addr types.Address) bool { return s.addrAL[addr] }
 
 func (s *memState) SlotInAccessList(addr types.Address, key uint256.Int) (bool, bool) {
@@ -406,7 +419,7 @@ func (s *memState) root() types.Hash {
 		}
 		accts = append(accts, sa)
 	}
-	slices.SortFunc(accts, func(x, y trie.StateAccount) int { return bytes.Compare(x.Address[:], y.Address[:]) })
+	slices.SortFunc(accts, func(x, y trie.StateAccount) int { return x.Address.Compare(&y.Address) })
 	r, err := trie.StateRoot(accts)
 	if err != nil {
 		panic(err)

@@ -17,6 +17,11 @@ const (
 	// EIP-7954 (Amsterdam).
 	MaxCodeSizeAmsterdam     = 65536
 	MaxInitCodeSizeAmsterdam = 2 * MaxCodeSizeAmsterdam
+	// MaxCodeSizeBalV570 and MaxInitCodeSizeBalV570 are the limits of
+	// EIP-7954 as tests-bal@v5.7.0 has it (the EIP before its raise to 64
+	// KiB).
+	MaxCodeSizeBalV570     = 32768
+	MaxInitCodeSizeBalV570 = 2 * MaxCodeSizeBalV570
 	// MaxTxGas is the per-transaction gas limit cap of EIP-7825 (Osaka).
 	// From Amsterdam (EIP-7825 as amended by EIP-8037) it caps the
 	// execution gas only.
@@ -132,11 +137,31 @@ const (
 	SystemCallStateGas = SystemMaxSStoresPerCall * StateGasNewSlot
 )
 
+// EIP-8037 as tests-bal@v5.7.0 has it (the EIP of 2026-04-20): state sizes
+// in bytes, priced by StateBytePrice, and the execution gas that goes with
+// them.
+const (
+	AccountCreationSizeBalV570 = 112 // a new account
+	StorageCreationSizeBalV570 = 32  // a new storage slot
+	// TxAuthBaseGasBalV570 is PER_AUTH_BASE_COST's execution part.
+	TxAuthBaseGasBalV570 = 7500
+	// gasCreateBalV570 is GAS_CREATE's execution part (CREATE, CREATE2 and
+	// a creation transaction).
+	gasCreateBalV570 = 9000
+)
+
 // TransferLogTopic is the first topic of an EIP-7708 transfer log:
 // keccak256("Transfer(address,address,uint256)").
 var TransferLogTopic = types.Hash{
 	0xdd, 0xf2, 0x52, 0xad, 0x1b, 0xe2, 0xc8, 0x9b, 0x69, 0xc2, 0xb0, 0x68, 0xfc, 0x37, 0x8d, 0xaa,
 	0x95, 0x2b, 0xa7, 0xf1, 0x63, 0xc4, 0xa1, 0x16, 0x28, 0xf5, 0x5a, 0x4d, 0xf5, 0x23, 0xb3, 0xef,
+}
+
+// BurnLogTopic is the first topic of an EIP-7708 burn log (its
+// tests-bal@v5.7.0 revision): keccak256("Burn(address,uint256)").
+var BurnLogTopic = types.Hash{
+	0xcc, 0x16, 0xf5, 0xdb, 0xb4, 0x87, 0x32, 0x80, 0x81, 0x5c, 0x1e, 0xe0, 0x9d, 0xbd, 0x06, 0x73,
+	0x6c, 0xff, 0xcc, 0x18, 0x44, 0x12, 0xcf, 0x7a, 0x71, 0xa0, 0xfd, 0xb7, 0x5d, 0x39, 0x7c, 0xa5,
 }
 
 // SystemAddress is the caller of system calls (EIP-4788 and later): calls

@@ -35,22 +35,27 @@ func (f Fork) String() string {
 }
 
 // Rules are the protocol rules one block executes under: the chain id, the
-// active forks and the per-EIP switches.
+// active forks, the per-EIP switches and, for the EIPs whose specification
+// changed between the releases balexec runs, the revision in force.
 //
 // The fork flags are cumulative: a later fork requires every earlier one
 // (IsOsaka requires IsPrague, and so on), and IsShanghai is required.
 //
 // The Amsterdam changes are switched on one EIP at a time, so that a devnet
 // running Osaka plus single EIPs ("Osaka and EIP-7928") is described
-// exactly; [RulesFor] and a chain configuration at Amsterdam switch all of
-// them on. The switches build on Osaka (each requires IsOsaka), IsAmsterdam
-// requires every one of them, and the EIPs that go-ethereum v1.17.10 only
-// ever enables together are required together: EIP8037 with EIP8038, and
-// EIP2780 and EIP7825Amended with EIP8037. NewEVM rejects other
+// exactly; [RulesFor] and a chain configuration at Amsterdam switch them on
+// as a rule profile (chainspec) says. The switches build on Osaka (each
+// requires IsOsaka); IsAmsterdam requires the EIPs every profile's
+// Amsterdam has (7708, 7843, 7928, 7954, 7976, 7981, 8024, 8037 and the
+// amended 7825); go-ethereum's revision of EIP-8037 goes with EIP-8038 and
+// no other does; the tests-bal@v5.7.0 revision of EIP-8037 runs on the
+// Berlin access prices and the 21000 base cost, so without EIP-8038 and
+// EIP-2780; EIP2780 and EIP7825Amended need EIP8037. NewEVM rejects other
 // combinations with ErrInvalidRules.
 //
-// The jump table is chosen by Fork; a combination of switches that is not a
-// whole fork (Osaka plus single EIPs) gets a private table built and
+// The jump table follows from the fork, the opcode switches and the gas
+// schedule; the combinations of whole forks and of the profiles' Amsterdam
+// share tables built once, any other gets a private table built and
 // validated by NewEVM.
 type Rules struct {
 	ChainID uint256.Int
@@ -108,6 +113,32 @@ type Rules struct {
 	// the transactions (by the block processor; the EVM does not read it).
 	EIP8282 bool
 
+	// The revisions of the EIPs whose text changed between releases; each
+	// matters only while its EIP is on. The zero value is go-ethereum
+	// v1.17.10's.
+	//
+	// EIP8037Rev: the state-gas model. RevGeth: the prices of
+	// go-ethereum v1.17.10 (1530 per byte; 120, 64 and 23 bytes), every
+	// state charge at run time, a spill repaid before the reservoir and
+	// burnt by a halt. RevBalV570: the price per byte derived from the block
+	// gas limit (1174 at 120M; 112, 32 and 23 bytes), the state gas of a
+	// creation and of authorizations in the intrinsic gas, CREATE's state
+	// gas charged before its pre-check and refunded on every failure, state
+	// gas a failed frame or a refill gives back always returned to the
+	// reservoir, a call's new account not refilled, the code deposit's
+	// state gas before its hashing, a refund for accounts created and
+	// destroyed in the transaction, an existing authority credited to the
+	// reservoir, and no state-gas reservoir for system calls.
+	EIP8037Rev Revision
+	// EIP7954Rev: RevGeth 65536/131072 code and initcode limits,
+	// RevBalV570 32768/65536.
+	EIP7954Rev Revision
+	// EIP7708Rev: RevGeth transfer logs only; RevBalV570 also Burn logs,
+	// for the balance a contract created in the transaction burns by
+	// self-destructing to itself and for what self-destructed accounts hold
+	// at the end of the transaction.
+	EIP7708Rev Revision
+
 	// EIP7610 makes an address with non-empty storage a creation collision
 	// (EIP-7610, retroactive). The ethereum/tests state tests expect it;
 	// go-ethereum v1.17.10 omits it, so block execution that must agree with
@@ -115,6 +146,47 @@ type Rules struct {
 	// storage but have no code and a zero nonce, which mainnet does not have.
 	EIP7610 bool
 }
+
+// Revision selects one version of an EIP whose specification changed
+// between the releases balexec runs (see the Rules fields ending in Rev).
+type Revision uint8
+
+// The revisions.
+const (
+	// RevGeth is the version go-ethereum v1.17.10 implements (the zero
+	// value).
+	RevGeth Revision = iota
+	// RevBalV570 is the version of the execution-spec-tests release
+	// tests-bal@v5.7.0 (the bal-devnet Amsterdam of April 2026).
+	RevBalV570
+	numRevisions
+)
+
+var revisionNames = [numRevisions]string{"go-ethereum v1.17.10", "tests-bal@v5.7.0"}
+
+// String names the release the revision comes from.
+func (v Revision) String() string {
+	if v < numRevisions {
+		return revisionNames[v]
+	}
+	return fmt.Sprintf("Revision(%d)", uint8(v))
+}
+
+// stateGasGeth reports whether go-ethereum's EIP-8037 is in force.
+func (r *Rules) stateGasGeth() bool { return r.EIP8037 && r.EIP8037Rev == RevGeth }
+
+// stateGasBalV570 reports whether the tests-bal@v5.7.0 EIP-8037 is in
+// force.
+func (r *Rules) stateGasBalV570() bool { return r.EIP8037 && r.EIP8037Rev == RevBalV570 }
+
+// burnLogs reports whether EIP-7708 logs burnt balances (its tests-bal@v5.7.0
+// revision).
+func (r *Rules) burnLogs() bool { return r.EIP7708 && r.EIP7708Rev == RevBalV570 }
+
+// burnsDestructed reports whether the balance self-destructed accounts hold
+// at the end of a transaction is burnt by the EVM: from Amsterdam without
+// EIP-8246, whose state would otherwise keep it (see ApplyMessage).
+func (r *Rules) burnsDestructed() bool { return r.IsAmsterdam && !r.EIP8246 }
 
 // RulesFor returns the rules of fork on chainID, with every fork up to and
 // including fork active, the EIPs of those forks switched on and EIP7610
@@ -139,17 +211,18 @@ func (r *Rules) setAmsterdamEIPs(on bool) {
 	r.EIP7843, r.EIP8024, r.EIP7954, r.EIP7825Amended, r.EIP8282 = on, on, on, on, on
 }
 
-// amsterdamEIPs returns the Amsterdam switches in a fixed order, and whether
-// any and all of them are on.
-func (r *Rules) amsterdamEIPs() (anyOn, allOn bool) {
-	all := [...]bool{r.EIP7928, r.EIP8037, r.EIP8038, r.EIP2780, r.EIP7976, r.EIP7981, r.EIP7708,
-		r.EIP8246, r.EIP7843, r.EIP8024, r.EIP7954, r.EIP7825Amended, r.EIP8282}
-	allOn = true
-	for _, on := range all {
+// amsterdamEIPs reports whether any of the Amsterdam switches is on, and
+// whether all of those every Amsterdam rule profile has are.
+func (r *Rules) amsterdamEIPs() (anyOn, commonOn bool) {
+	common := [...]bool{r.EIP7928, r.EIP8037, r.EIP7976, r.EIP7981, r.EIP7708,
+		r.EIP7843, r.EIP8024, r.EIP7954, r.EIP7825Amended}
+	commonOn = true
+	for _, on := range common {
 		anyOn = anyOn || on
-		allOn = allOn && on
+		commonOn = commonOn && on
 	}
-	return anyOn, allOn
+	anyOn = anyOn || r.EIP8038 || r.EIP2780 || r.EIP8246 || r.EIP8282
+	return anyOn, commonOn
 }
 
 // Fork returns the latest active fork.
@@ -168,37 +241,38 @@ func (r *Rules) Fork() Fork {
 	}
 }
 
-// Validate reports whether the fork flags and EIP switches are consistent
-// (see Rules).
+// Validate reports whether the fork flags, EIP switches and revisions are
+// consistent (see Rules).
 func (r *Rules) Validate() error {
-	anyOn, allOn := r.amsterdamEIPs()
+	anyOn, commonOn := r.amsterdamEIPs()
 	switch {
 	case !r.IsShanghai:
 		return fmt.Errorf("%w: Shanghai must be active", ErrInvalidRules)
 	case r.IsCancun && !r.IsShanghai, r.IsPrague && !r.IsCancun, r.IsOsaka && !r.IsPrague,
 		r.IsAmsterdam && !r.IsOsaka:
 		return fmt.Errorf("%w: fork %s active without an earlier fork", ErrInvalidRules, r.Fork())
-	case r.IsAmsterdam && !allOn:
+	case r.EIP8037Rev >= numRevisions || r.EIP7954Rev >= numRevisions || r.EIP7708Rev >= numRevisions:
+		return fmt.Errorf("%w: unknown revision", ErrInvalidRules)
+	case r.IsAmsterdam && !commonOn:
 		return fmt.Errorf("%w: Amsterdam active without all of its EIPs", ErrInvalidRules)
 	case anyOn && !r.IsOsaka:
 		return fmt.Errorf("%w: an Amsterdam EIP active before Osaka", ErrInvalidRules)
-	case r.EIP8037 != r.EIP8038:
-		return fmt.Errorf("%w: EIP-8037 and EIP-8038 must be active together", ErrInvalidRules)
+	case r.stateGasGeth() != r.EIP8038:
+		return fmt.Errorf("%w: go-ethereum's EIP-8037 and EIP-8038 must be active together", ErrInvalidRules)
+	case r.stateGasBalV570() && r.EIP2780:
+		return fmt.Errorf("%w: the %s EIP-8037 does not go with EIP-2780", ErrInvalidRules, RevBalV570)
 	case (r.EIP2780 || r.EIP7825Amended) && !r.EIP8037:
 		return fmt.Errorf("%w: EIP-2780 and the amended EIP-7825 need EIP-8037", ErrInvalidRules)
 	}
 	return nil
 }
 
-// sharedTable reports whether the fork's shared jump table serves r: the
-// switches that change opcodes are either all those of the fork or off.
-func (r *Rules) sharedTable() bool {
-	return r.IsAmsterdam || !(r.EIP7843 || r.EIP8024 || r.EIP8038)
-}
-
 // MaxCodeSize returns the largest deployable runtime code under r.
 func (r *Rules) MaxCodeSize() int {
-	if r.EIP7954 {
+	switch {
+	case r.EIP7954 && r.EIP7954Rev == RevBalV570:
+		return MaxCodeSizeBalV570
+	case r.EIP7954:
 		return MaxCodeSizeAmsterdam
 	}
 	return MaxCodeSize
@@ -206,7 +280,10 @@ func (r *Rules) MaxCodeSize() int {
 
 // MaxInitCodeSize returns the largest initcode of a creation under r.
 func (r *Rules) MaxInitCodeSize() int {
-	if r.EIP7954 {
+	switch {
+	case r.EIP7954 && r.EIP7954Rev == RevBalV570:
+		return MaxInitCodeSizeBalV570
+	case r.EIP7954:
 		return MaxInitCodeSizeAmsterdam
 	}
 	return MaxInitCodeSize

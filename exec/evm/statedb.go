@@ -72,6 +72,12 @@ type StateDB interface {
 	// Self-destruct (EIP-6780 semantics are decided by the EVM).
 	SelfDestruct(addr types.Address)
 	HasSelfDestructed(addr types.Address) bool
+	// NewSlots returns the number of addr's storage slots that were zero at
+	// the start of the transaction and are not zero now: the slots the
+	// transaction created. For a contract created in the transaction that
+	// is all of its non-zero storage; the tests-bal@v5.7.0 EIP-8037 refunds
+	// their state gas when it self-destructs.
+	NewSlots(addr types.Address) int
 
 	// EIP-2929 access lists.
 	AddressInAccessList(addr types.Address) bool

@@ -13,8 +13,9 @@ const SystemCallGas = 30_000_000
 // SystemCall runs a system call to addr with input, as go-ethereum v1.17.10
 // does before and after a block's transactions: a call from SystemAddress
 // that moves no value, pays no fee and touches no sender account, with
-// SystemCallGas execution gas and, from Amsterdam (EIP-8037), a state-gas
-// reservoir of SystemCallStateGas; its gas counts towards no block gas. The
+// SystemCallGas execution gas and, under go-ethereum's EIP-8037, a
+// state-gas reservoir of SystemCallStateGas (none under tests-bal@v5.7.0's);
+// its gas counts towards no block gas. The
 // transaction context has origin SystemAddress and a zero gas price; the
 // access list starts with the zero address (go-ethereum prepares the state
 // with a zero sender and coinbase) and addr.
@@ -37,9 +38,9 @@ func (evm *EVM) SystemCall(addr types.Address, input []byte) ([]byte, error) {
 	evm.state.AddAddressToAccessList(addr)
 	var reservoir uint64
 	if evm.rules.EIP8037 {
-		reservoir = SystemCallStateGas
+		reservoir = evm.costs.systemReservoir
 	}
-	ret, _, err := evm.Call(SystemAddress, addr, input, NewGas(SystemCallGas, reservoir), &evm.zero)
+	ret, _, err := evm.Call(SystemAddress, addr, input, evm.newGas(SystemCallGas, reservoir), &evm.zero)
 	if len(ret) == 0 {
 		return nil, err
 	}

@@ -81,9 +81,10 @@ type ExecutionResult struct {
 	// ExecutionGas and StateGas are what the transaction adds to the two
 	// dimensions of the block's gas (EIP-8037), the amounts
 	// GasPool.ChargeGasAmsterdam takes: StateGas is the state gas of the
-	// transaction's surviving state growth, ExecutionGas the rest of the gas
-	// used before the refund, raised to the calldata floor. Before Amsterdam
-	// StateGas is zero and ExecutionGas is MaxUsedGas.
+	// transaction's surviving state growth (with its intrinsic state gas in
+	// full under the tests-bal@v5.7.0 revision), ExecutionGas the rest of the
+	// gas used before the refund, raised to the calldata floor. Before
+	// Amsterdam StateGas is zero and ExecutionGas is MaxUsedGas.
 	ExecutionGas uint64
 	StateGas     uint64
 	// Err is the error that ended the top frame, nil on success. It is one
@@ -99,14 +100,6 @@ type ExecutionResult struct {
 
 // Failed reports whether the execution failed (the receipt's status 0).
 func (r *ExecutionResult) Failed() bool { return r.Err != nil }
-
-// Revert returns the revert data when the execution reverted, else nil.
-func (r *ExecutionResult) Revert() []byte {
-	if r.Err != ErrExecutionReverted {
-		return nil
-	}
-	return r.ReturnData
-}
 
 // ApplyMessage executes msg on the EVM's state (set with EVM.Reset) and
 // charges its gas to gp.
@@ -131,8 +124,10 @@ func (r *ExecutionResult) Revert() []byte {
 // precompiles, the transaction's access list and the coinbase; from
 // Amsterdam the block access list records from here). It does not finalise
 // the state: the caller does that afterwards (self-destructs, EIP-161
-// empty-account deletion, EIP-8246 survivors). The refund counter and logs
-// must be empty when it starts.
+// empty-account deletion, EIP-8246 survivors); from Amsterdam without
+// EIP-8246 it burns itself what self-destructed accounts hold once the fees
+// are paid, so that none survives. The refund counter and logs must be
+// empty when it starts.
 func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) {
 	evm.Tx = TxContext{Origin: msg.From, GasPrice: msg.GasPrice, BlobHashes: msg.BlobHashes}
 	evm.depth = 0
@@ -144,12 +139,19 @@ func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) 
 	if err != nil {
 		return ExecutionResult{}, err
 	}
+	// The intrinsic gas: its state part is zero except under the
+	// tests-bal@v5.7.0 EIP-8037, which charges a creation's account and the
+	// authorizations' accounts and delegations up front.
 	intrinsic, err := rules.IntrinsicGas(msg)
 	if err != nil {
 		return ExecutionResult{}, fmt.Errorf("%w: address %v", err, msg.From)
 	}
-	if msg.GasLimit < intrinsic {
-		return ExecutionResult{}, fmt.Errorf("%w: address %v, have %d, want %d", ErrIntrinsicGas, msg.From, msg.GasLimit, intrinsic)
+	intrinsicState, err := evm.intrinsicStateGas(msg)
+	if err != nil {
+		return ExecutionResult{}, fmt.Errorf("%w: address %v", err, msg.From)
+	}
+	if total, overflow := add64(intrinsic, intrinsicState); overflow || msg.GasLimit < total {
+		return ExecutionResult{}, fmt.Errorf("%w: address %v, have %d, want %d", ErrIntrinsicGas, msg.From, msg.GasLimit, total)
 	}
 	var floor uint64
 	if rules.IsPrague {
@@ -161,7 +163,7 @@ func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) 
 		}
 	}
 	// From Amsterdam the gas limit may exceed MaxTxGas, but what the
-	// transaction pays before execution may not.
+	// transaction pays before execution in execution gas may not.
 	if rules.EIP7825Amended && max(intrinsic, floor) > MaxTxGas {
 		return ExecutionResult{}, fmt.Errorf("%w: address %v, intrinsic %d, floor %d, cap %d", ErrFloorDataGas, msg.From, intrinsic, floor, MaxTxGas)
 	}
@@ -182,7 +184,9 @@ func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) 
 	st.SubBalance(msg.From, &evm.amount)
 	evm.prepare(msg)
 
-	budget := evm.txBudget(msg.GasLimit, intrinsic)
+	budget := evm.txBudget(msg.GasLimit, intrinsic, intrinsicState)
+	evm.authCredit = 0
+	evm.destructs = evm.destructs[:0]
 	result := ExecutionResult{FloorDataGas: floor}
 	var (
 		ret   []byte
@@ -194,19 +198,26 @@ func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) 
 	} else {
 		ret, vmerr = evm.executeCall(msg, &budget)
 	}
+	if rules.stateGasBalV570() {
+		evm.refundDestructed(&budget)
+	}
 
 	// Settle: the two dimensions (EIP-8037), refund, floor, block gas, the
-	// sender's change and the tip.
-	if budget.UsedState < 0 {
-		return ExecutionResult{}, fmt.Errorf("%w: address %v, state gas %d", ErrStateGasAccounting, msg.From, budget.UsedState)
+	// sender's change and the tip. The state dimension counts the intrinsic
+	// state gas in full, even what an existing authority credited back to
+	// the reservoir (authCredit), which the execution dimension therefore
+	// does not count as used.
+	stateUsed := int64(intrinsicState) + budget.UsedState
+	if stateUsed < 0 {
+		return ExecutionResult{}, fmt.Errorf("%w: address %v, state gas %d", ErrStateGasAccounting, msg.From, stateUsed)
 	}
-	stateGas := uint64(budget.UsedState)
+	stateGas := uint64(stateUsed)
 	gasLeft := budget.Total()
 	usedBeforeRefund := msg.GasLimit - gasLeft
-	if usedBeforeRefund < stateGas {
+	if usedBeforeRefund+evm.authCredit < stateGas {
 		return ExecutionResult{}, fmt.Errorf("%w: address %v, gas used %d, state gas %d", ErrStateGasAccounting, msg.From, usedBeforeRefund, stateGas)
 	}
-	execGas := max(usedBeforeRefund-stateGas, floor)
+	execGas := max(usedBeforeRefund+evm.authCredit-stateGas, floor)
 	refund := min(usedBeforeRefund/RefundQuotient, st.GetRefund())
 	gasLeft += refund
 	used := usedBeforeRefund - refund
@@ -235,6 +246,9 @@ func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) 
 	fee.SetUint64(used)
 	fee.Mul(fee, &tip)
 	st.AddBalance(evm.Block.Coinbase, fee)
+	if rules.burnsDestructed() {
+		evm.burnDestructed()
+	}
 
 	result.UsedGas = used
 	result.MaxUsedGas = peak
@@ -248,19 +262,20 @@ func ApplyMessage(evm *EVM, msg *Message, gp *GasPool) (ExecutionResult, error) 
 	return result, nil
 }
 
-// txBudget returns the gas a transaction with gasLimit and intrinsic gas
-// starts execution with. From Amsterdam (EIP-7825 as amended by EIP-8037)
-// the execution gas is capped so that intrinsic plus execution gas stay
-// within MaxTxGas, and the rest of the gas limit is the state-gas
-// reservoir. REQUIRES: intrinsic <= gasLimit and, with the cap, intrinsic
-// <= MaxTxGas.
-func (evm *EVM) txBudget(gasLimit, intrinsic uint64) Gas {
-	evmGas := gasLimit - intrinsic
+// txBudget returns the gas a transaction with gasLimit and the given
+// intrinsic gas (execution and state parts) starts execution with. From
+// Amsterdam (EIP-7825 as amended by EIP-8037) the execution gas is capped
+// so that the execution part of the intrinsic gas plus the execution gas
+// stay within MaxTxGas, and the rest of the gas limit is the state-gas
+// reservoir. REQUIRES: intrinsic+intrinsicState <= gasLimit and, with the
+// cap, intrinsic <= MaxTxGas.
+func (evm *EVM) txBudget(gasLimit, intrinsic, intrinsicState uint64) Gas {
+	evmGas := gasLimit - intrinsic - intrinsicState
 	execGas := evmGas
 	if evm.rules.EIP7825Amended {
 		execGas = min(MaxTxGas-intrinsic, evmGas)
 	}
-	return NewGas(execGas, evmGas-execGas)
+	return evm.newGas(execGas, evmGas-execGas)
 }
 
 // executeCall runs the top frame of a message call on budget and returns
@@ -285,6 +300,10 @@ func (evm *EVM) executeCall(msg *Message, budget *Gas) ([]byte, error) {
 	} else {
 		if evm.rules.IsPrague {
 			evm.applyAuthorizations(msg, nil)
+			// An existing authority's account was paid for in the
+			// intrinsic state gas (the tests-bal@v5.7.0 EIP-8037): it goes
+			// back to the reservoir.
+			budget.State += evm.authCredit
 		}
 		// Warm the recipient's delegation target, now that the
 		// authorizations have settled it.
@@ -295,7 +314,7 @@ func (evm *EVM) executeCall(msg *Message, budget *Gas) ([]byte, error) {
 	ret, left, err := evm.Call(msg.From, msg.To, msg.Data, budget.Forward(budget.Exec), &msg.Value)
 	budget.Absorb(left)
 	if evm.rules.EIP2780 && err != nil && !msg.Value.IsZero() && st.Empty(msg.To) {
-		budget.RefundState(StateGasNewAccount)
+		budget.RefundState(evm.costs.newAccount)
 	}
 	if evm.rules.EIP8037 && err != nil && err != ErrExecutionReverted {
 		budget.drainExec()
@@ -311,14 +330,14 @@ func (evm *EVM) executeCall(msg *Message, budget *Gas) ([]byte, error) {
 func (evm *EVM) chargeRecipient(msg *Message, budget *Gas) bool {
 	st := evm.state
 	if !msg.Value.IsZero() && st.Empty(msg.To) {
-		if !budget.Charge(GasCost{State: StateGasNewAccount}) {
+		if !budget.Charge(GasCost{State: evm.costs.newAccount}) {
 			return false
 		}
 	}
 	if target, ok := ParseDelegation(st.GetCode(msg.To)); ok {
-		c := uint64(gasColdAccount8038)
+		c := evm.costs.coldAccount
 		if st.AddressInAccessList(target) {
-			c = gasWarmAccess8038
+			c = evm.costs.warmAccess
 		}
 		if !budget.ChargeExec(c) {
 			return false
@@ -330,18 +349,19 @@ func (evm *EVM) chargeRecipient(msg *Message, budget *Gas) bool {
 }
 
 // executeCreate runs the top frame of a creation on budget and returns its
-// output and error. From Amsterdam (EIP-8037) a creation onto an empty
+// output and error. Under go-ethereum's EIP-8037 a creation onto an empty
 // address first pays the new account's state gas; if it cannot, the
 // sender's nonce is still bumped and the transaction halts. A failed
 // creation refills that charge, and a halted one burns the execution gas the
-// refill may have repaid.
+// refill may have repaid. (The tests-bal@v5.7.0 EIP-8037 charges the new
+// account in the intrinsic gas, which a failure does not give back.)
 func (evm *EVM) executeCreate(msg *Message, budget *Gas) ([]byte, error) {
 	st := evm.state
 	charged := false
-	if evm.rules.EIP8037 {
+	if evm.rules.stateGasGeth() {
 		addr := types.CreateAddress(msg.From, st.GetNonce(msg.From))
 		if st.Empty(addr) {
-			if !budget.Charge(GasCost{State: StateGasNewAccount}) {
+			if !budget.Charge(GasCost{State: evm.costs.newAccount}) {
 				st.SetNonce(msg.From, st.GetNonce(msg.From)+1)
 				*budget = budget.exitHalt()
 				return nil, ErrOutOfGas
@@ -352,7 +372,7 @@ func (evm *EVM) executeCreate(msg *Message, budget *Gas) ([]byte, error) {
 	ret, _, left, err := evm.Create(msg.From, msg.Data, budget.Forward(budget.Exec), &msg.Value)
 	budget.Absorb(left)
 	if charged && err != nil {
-		budget.RefundState(StateGasNewAccount)
+		budget.RefundState(evm.costs.newAccount)
 	}
 	if evm.rules.EIP8037 && err != nil && err != ErrExecutionReverted {
 		budget.drainExec()
@@ -531,111 +551,4 @@ func (evm *EVM) warm(msg *Message) {
 		}
 	}
 	st.AddAddressToAccessList(evm.Block.Coinbase)
-}
-
-// applyAuthorizations applies the EIP-7702 authorizations of msg in order,
-// skipping invalid ones. From Amsterdam (EIP-2780) budget pays their
-// runtime charges; it reports false when it cannot, and the caller then
-// undoes the authorizations applied so far. Before Amsterdam budget is nil
-// and it reports true.
-func (evm *EVM) applyAuthorizations(msg *Message, budget *Gas) bool {
-	evm.authorities = evm.authorities[:0]
-	for i := range msg.AuthList {
-		if err := evm.applyAuthorization(msg, &msg.AuthList[i], budget); err == errAuthOutOfGas {
-			return false
-		}
-	}
-	return true
-}
-
-// authority is what one transaction has paid for an EIP-7702 authority
-// (EIP-2780): its first write, and its delegation indicator (already there
-// when the transaction started, or paid by an earlier authorization).
-type authority struct {
-	addr          types.Address
-	written       bool
-	indicatorPaid bool
-}
-
-// authorityFor returns the tracking entry of addr, creating it with the
-// indicator counted as paid when delegated is set. Authorization lists are
-// short (each entry costs intrinsic gas), so a linear scan is enough.
-func (evm *EVM) authorityFor(addr types.Address, delegated bool) *authority {
-	for i := range evm.authorities {
-		if evm.authorities[i].addr == addr {
-			return &evm.authorities[i]
-		}
-	}
-	evm.authorities = append(evm.authorities, authority{addr: addr, indicatorPaid: delegated})
-	return &evm.authorities[len(evm.authorities)-1]
-}
-
-// applyAuthorization validates one authorization and, if it is valid, bumps
-// the authority's nonce and installs (or clears) its delegation. It returns
-// why an authorization was skipped, or nil.
-//
-// Before Amsterdam an authority that exists gets a refund (the intrinsic gas
-// assumed a new account). From Amsterdam (EIP-2780) budget pays, before the
-// authority is written: ACCOUNT_WRITE for the authority's first paid write
-// in the transaction (not for the sender, whose write the base cost paid,
-// nor for a recipient that receives value, whose write the value cost
-// paid); a new account's state gas when the authority is empty; a
-// delegation indicator's state gas once per authority for a non-zero
-// delegation, unless it already had one at the start. If budget cannot pay,
-// it returns errAuthOutOfGas and changes nothing more.
-func (evm *EVM) applyAuthorization(msg *Message, auth *types.Authorization, budget *Gas) error {
-	st := evm.state
-	if !auth.ChainID.IsZero() && !auth.ChainID.Eq(&evm.rules.ChainID) {
-		return ErrAuthWrongChainID
-	}
-	if auth.Nonce+1 < auth.Nonce {
-		return ErrAuthNonceOverflow
-	}
-	authorityAddr, err := auth.Authority()
-	if err != nil {
-		return ErrAuthInvalidSig
-	}
-	// The authority is warm even if the authorization turns out invalid.
-	st.AddAddressToAccessList(authorityAddr)
-	if code := st.GetCode(authorityAddr); len(code) != 0 {
-		if _, ok := ParseDelegation(code); !ok {
-			return ErrAuthDestinationCode
-		}
-	}
-	if st.GetNonce(authorityAddr) != auth.Nonce {
-		return ErrAuthNonceMismatch
-	}
-	old, delegated := ParseDelegation(st.GetCode(authorityAddr))
-	if budget == nil {
-		if st.Exist(authorityAddr) {
-			st.AddRefund(TxAuthNewAccountGas - TxAuthTupleGas)
-		}
-	} else {
-		var cost GasCost
-		track := evm.authorityFor(authorityAddr, delegated)
-		if !track.written && authorityAddr != msg.From && (authorityAddr != msg.To || msg.Value.IsZero()) {
-			cost.Exec += gasAccountWrite8038
-			track.written = true
-		}
-		if st.Empty(authorityAddr) {
-			cost.State += StateGasNewAccount
-		}
-		if auth.Address != (types.Address{}) && !track.indicatorPaid {
-			cost.State += StateGasDelegation
-			track.indicatorPaid = true
-		}
-		if !budget.Charge(cost) {
-			return errAuthOutOfGas
-		}
-	}
-	st.SetNonce(authorityAddr, auth.Nonce+1)
-	switch {
-	case auth.Address == (types.Address{}):
-		if delegated {
-			st.SetCode(authorityAddr, nil)
-		}
-	case !delegated || old != auth.Address:
-		st.SetCode(authorityAddr, AppendDelegation(make([]byte, 0, DelegationLen), auth.Address))
-	}
-	return nil
 }

@@ -287,7 +287,7 @@ func TestApplyMessageCreate(t *testing.T) {
 	}
 	// 53000 + calldata (10 bytes: 8 non-zero, 2 zero... counted exactly
 	// below) + 2 per initcode word + execution + 200 per code byte.
-	intrinsic, _ := IntrinsicGas(msg.Data, nil, 0, true)
+	intrinsic, _ := evm.rules.IntrinsicGas(&msg)
 	exec := uint64(3+2+3+3+3+3) + 3*200
 	if res.UsedGas != intrinsic+exec {
 		t.Errorf("used %d, want %d", res.UsedGas, intrinsic+exec)

@@ -28,10 +28,10 @@ type Summary struct {
 // sorted.
 func Files(paths []string) ([]string, error) { return runner.JSONFiles(paths) }
 
-// RunFiles runs every case of every file on min(GOMAXPROCS, files) workers
-// and calls report, from the calling goroutine and in file order, for each
-// file's outcomes.
-func RunFiles(files []string, report func(file string, outcomes []Outcome, loadErr error)) Summary {
+// RunFiles runs every case of every file with opts on min(GOMAXPROCS,
+// files) workers and calls report, from the calling goroutine and in file
+// order, for each file's outcomes.
+func RunFiles(files []string, opts Options, report func(file string, outcomes []Outcome, loadErr error)) Summary {
 	analyses := evm.NewSharedAnalysisCache(1 << 14)
 	type fileResult struct {
 		outcomes []Outcome
@@ -40,7 +40,7 @@ func RunFiles(files []string, report func(file string, outcomes []Outcome, loadE
 	var sum Summary
 	runner.Ordered(len(files), func(i int) fileResult {
 		// Every tenth file also runs on the interpreter's slow twin.
-		outcomes, err := runFile(files[i], analyses, i%10 == 0)
+		outcomes, err := runFile(files[i], opts, analyses, i%10 == 0)
 		return fileResult{outcomes, err}
 	}, func(i int, r fileResult) {
 		if r.err != nil {
@@ -64,7 +64,7 @@ func RunFiles(files []string, report func(file string, outcomes []Outcome, loadE
 	})
 	return sum
 }
-func runFile(path string, analyses evm.AnalysisCache, twin bool) ([]Outcome, error) {
+func runFile(path string, opts Options, analyses evm.AnalysisCache, twin bool) ([]Outcome, error) {
 	tests, err := ParseFile(path)
 	if err != nil {
 		return nil, err
@@ -74,9 +74,9 @@ func runFile(path string, analyses evm.AnalysisCache, twin bool) ([]Outcome, err
 		for _, c := range t.Cases() {
 			o := Outcome{Case: c}
 			if c.Supported() {
-				o.Result, o.Err = Run(c, analyses)
+				o.Result, o.Err = RunWith(c, opts, analyses)
 				if o.Err == nil && twin {
-					res, err := RunTableOnly(c, analyses)
+					res, err := RunTableOnly(c, opts, analyses)
 					if err == nil && (res.Root != o.Result.Root || res.Logs != o.Result.Logs) {
 						err = fmt.Errorf("%w: table-only interpreter gives root %s logs %s", ErrMismatch, res.Root, res.Logs)
 					}

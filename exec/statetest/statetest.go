@@ -7,10 +7,16 @@
 //
 // A case passes when its transaction, executed on the pre-state under the
 // fork's rules, yields the expected state root and logs hash, or, for a case
-// with expectException, when the transaction is rejected as invalid and the
-// state is left with the expected (pre-state) root. The check is exact: no
-// tolerance and no skip list. Forks before Shanghai are not implemented and
-// their cases are reported as unsupported, not run.
+// with expectException, when the transaction is rejected as invalid for the
+// reason the fixture names (checked with the table of internal/fixture) and
+// the state is left with the expected (pre-state) root. The check is exact:
+// no tolerance and no skip list. Forks before Shanghai are not implemented
+// and their cases are reported as unsupported, not run.
+//
+// The fork's rules are those of the test network of its name
+// (chainspec.ConfigForNetwork) under the rule profile the test's release
+// needs (its _info.url, see chainspec.ProfileForRelease), unless
+// Options.Profile says otherwise.
 //
 // The rules follow go-ethereum's state-test runner (tests/state_test_util.go
 // in v1.17.10): the sender is the test's "sender", fees are resolved against
@@ -38,7 +44,9 @@ import (
 	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/exec/evm"
+	"github.com/balexec/balexec/internal/fixture"
 	"github.com/balexec/balexec/internal/hexjson"
+	"github.com/balexec/balexec/internal/rlp"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
@@ -60,26 +68,19 @@ var (
 	// ErrBadTest: the test file is malformed.
 	ErrBadTest = errors.New("statetest: malformed test")
 
-	errValueOverflow = errors.New("transaction value exceeds 256 bits")
+	// errValueOverflow: a value beyond 256 bits, which no transaction's
+	// encoding can hold.
+	errValueOverflow = fmt.Errorf("%w: transaction value exceeds 256 bits", rlp.ErrUintOverflow)
 )
 
 // ChainID is the chain id state tests are signed for.
 const ChainID = 1
 
-// Fork rules by the network names of the test files.
-var forks = map[string]evm.Fork{
-	"Shanghai": evm.Shanghai,
-	"Cancun":   evm.Cancun,
-	"Prague":   evm.Prague,
-	"Osaka":    evm.Osaka,
-}
-
-// blobUpdateFraction and maxBlobsPerBlock per fork (EIP-4844, EIP-7691).
-var blobParams = map[evm.Fork]struct{ fraction, maxBlobs uint64 }{
-	evm.Shanghai: {0, 0},
-	evm.Cancun:   {3338477, 6},
-	evm.Prague:   {5007716, 9},
-	evm.Osaka:    {5007716, 9},
+// Options change how a case is run.
+type Options struct {
+	// Profile, when not nil, is the rule profile to run under instead of
+	// the one the test's release needs.
+	Profile *chainspec.Profile
 }
 
 // Test is one named state test of a file.
@@ -91,6 +92,9 @@ type Test struct {
 }
 
 type stJSON struct {
+	Info struct {
+		URL string `json:"url"`
+	} `json:"_info"`
 	Env  stEnv               `json:"env"`
 	Pre  json.RawMessage     `json:"pre"`
 	Tx   stTx                `json:"transaction"`
@@ -209,10 +213,11 @@ func (t *Test) Cases() []Case {
 	return out
 }
 
-// Supported reports whether the case's fork is implemented.
+// Supported reports whether the case's fork is implemented: its network is
+// not one of a fork before Shanghai.
 func (c Case) Supported() bool {
-	_, ok := forks[c.Fork]
-	return ok
+	_, err := chainspec.ConfigForNetwork(c.Fork)
+	return !errors.Is(err, chainspec.ErrForkNotSupported)
 }
 
 // Result is the outcome of one case.
@@ -223,42 +228,73 @@ type Result struct {
 	TxErr error
 }
 
-// Run executes the case and returns nil when it passes. A mismatch error
-// names the expected and actual roots.
+// Release returns the release the test was filled from (from its
+// _info.url; "" when it names none).
+func (t *Test) Release() string { return fixture.Release(t.json.Info.URL) }
+
+// Profile returns the rule profile the test runs under with opts.
+func (t *Test) Profile(opts Options) (chainspec.Profile, error) {
+	if opts.Profile != nil {
+		return *opts.Profile, nil
+	}
+	return fixture.Profile(t.json.Info.URL)
+}
+
+// Run executes the case under the rule profile of its release and returns
+// nil when it passes. A mismatch error names the expected and actual roots.
 func Run(c Case, analyses evm.AnalysisCache) (Result, error) {
-	return run(c, evm.Config{Analyses: analyses})
+	return RunWith(c, Options{}, analyses)
 }
 
-// RunTableOnly is Run with the interpreter's fast path switched off (its
-// slow twin); the outcome must be the same.
-func RunTableOnly(c Case, analyses evm.AnalysisCache) (Result, error) {
-	return run(c, evm.Config{Analyses: analyses, TableOnly: true})
+// RunWith executes the case with opts and returns nil when it passes.
+func RunWith(c Case, opts Options, analyses evm.AnalysisCache) (Result, error) {
+	return run(c, opts, evm.Config{Analyses: analyses})
 }
 
-func run(c Case, cfg evm.Config) (Result, error) {
+// RunTableOnly is RunWith with the interpreter's fast path switched off
+// (its slow twin); the outcome must be the same.
+func RunTableOnly(c Case, opts Options, analyses evm.AnalysisCache) (Result, error) {
+	return run(c, opts, evm.Config{Analyses: analyses, TableOnly: true})
+}
+
+// rulesOf returns the chain configuration and the EVM rules of the case's
+// network at the test's block.
+func (c Case) rulesOf(opts Options) (*chainspec.Config, evm.Rules, error) {
+	cfg, err := chainspec.ConfigForNetwork(c.Fork)
+	if err != nil {
+		return nil, evm.Rules{}, fmt.Errorf("%w: %s: %w", ErrUnsupportedFork, c.Fork, err)
+	}
+	if cfg.Profile, err = c.Test.Profile(opts); err != nil {
+		return nil, evm.Rules{}, err
+	}
+	env := &c.Test.json.Env
+	rules, err := cfg.Rules(uint64(env.Number), uint64(env.Timestamp))
+	if err != nil {
+		return nil, evm.Rules{}, fmt.Errorf("%w: %s: %w", ErrUnsupportedFork, c.Fork, err)
+	}
+	rules.EIP7610 = true
+	return cfg, rules, nil
+}
+
+func run(c Case, opts Options, evmCfg evm.Config) (Result, error) {
 	var res Result
-	fork, ok := forks[c.Fork]
-	if !ok {
-		return res, fmt.Errorf("%w: %s", ErrUnsupportedFork, c.Fork)
+	cfg, rules, err := c.rulesOf(opts)
+	if err != nil {
+		return res, err
 	}
 	post := c.post()
 	res.WantRoot, res.WantLogs = post.Hash, post.Logs
 
 	mem := c.Test.pre.Memory()
 	sdb := state.New(mem)
-	block, err := c.Test.blockContext(fork)
-	if err != nil {
-		return res, err
-	}
-	rules := evm.RulesFor(ChainID, fork)
-	rules.EIP7610 = true
-	vm, err := evm.NewEVM(block, rules, cfg)
+	block, maxBlobs := c.Test.blockContext(cfg, &rules)
+	vm, err := evm.NewEVM(block, rules, evmCfg)
 	if err != nil {
 		return res, err
 	}
 	vm.Reset(sdb)
 
-	msg, txErr := c.Test.message(post, fork, &block.BaseFee)
+	msg, txErr := c.Test.message(post, maxBlobs, &block.BaseFee)
 	if txErr == nil {
 		_, txErr = evm.ApplyMessage(vm, &msg, evm.NewGasPool(block.GasLimit))
 	}
@@ -274,6 +310,9 @@ func run(c Case, cfg evm.Config) (Result, error) {
 		res.Logs = types.LogsHash(nil)
 		if post.ExpectException == "" {
 			return res, fmt.Errorf("%w: %v", ErrUnexpectedException, txErr)
+		}
+		if err := fixture.CheckException(post.ExpectException, txErr); err != nil {
+			return res, err
 		}
 		if res.Root != res.WantRoot {
 			return res, fmt.Errorf("%w: rejected (%v), pre-state root %s, want %s", ErrMismatch, txErr, res.Root, res.WantRoot)
@@ -300,7 +339,9 @@ func run(c Case, cfg evm.Config) (Result, error) {
 	return res, nil
 }
 
-func (t *Test) blockContext(fork evm.Fork) (evm.BlockContext, error) {
+// blockContext returns the block a case runs in and the most blobs it may
+// hold (zero before Cancun).
+func (t *Test) blockContext(cfg *chainspec.Config, rules *evm.Rules) (evm.BlockContext, uint64) {
 	env := &t.json.Env
 	b := evm.BlockContext{
 		Coinbase: env.Coinbase,
@@ -318,10 +359,14 @@ func (t *Test) blockContext(fork evm.Fork) (evm.BlockContext, error) {
 		r := uint256.Int(*env.Random)
 		b.PrevRandao = r.Bytes32()
 	}
-	if p := blobParams[fork]; p.fraction != 0 && env.ExcessBlobGas != nil {
-		b.BlobBaseFee = exec.BlobBaseFee(uint64(*env.ExcessBlobGas), p.fraction)
+	var maxBlobs uint64
+	if bc, ok := cfg.BlobConfig(b.Time); ok && rules.IsCancun {
+		maxBlobs = bc.Max
+		if env.ExcessBlobGas != nil {
+			b.BlobBaseFee = exec.BlobBaseFee(uint64(*env.ExcessBlobGas), bc.UpdateFraction)
+		}
 	}
-	return b, nil
+	return b, maxBlobs
 }
 
 // testBlockHash is the BLOCKHASH of state tests: keccak256 of the block
@@ -332,7 +377,7 @@ func testBlockHash(n uint64) types.Hash {
 
 // message builds the transaction of a case. A returned error other than
 // ErrBadTest means the transaction is invalid.
-func (t *Test) message(post *stPost, fork evm.Fork, baseFee *uint256.Int) (evm.Message, error) {
+func (t *Test) message(post *stPost, maxBlobs uint64, baseFee *uint256.Int) (evm.Message, error) {
 	tx := &t.json.Tx
 	var m evm.Message
 	ix := post.Indexes
@@ -425,8 +470,9 @@ func (t *Test) message(post *stPost, fork evm.Fork, baseFee *uint256.Int) (evm.M
 		if tx.MaxFeePerBlobGas != nil {
 			m.BlobFeeCap = uint256.Int(*tx.MaxFeePerBlobGas)
 		}
-		if max := blobParams[fork].maxBlobs; uint64(len(m.BlobHashes)) > max {
-			return m, fmt.Errorf("blob gas exceeds maximum: %d blobs, at most %d per block", len(m.BlobHashes), max)
+		// Before Cancun (no maximum) the EVM rejects the type itself.
+		if maxBlobs > 0 && uint64(len(m.BlobHashes)) > maxBlobs {
+			return m, fmt.Errorf("%w: %d blobs, at most %d per block", exec.ErrTooManyBlobs, len(m.BlobHashes), maxBlobs)
 		}
 	}
 	for _, a := range tx.AuthorizationList {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/balexec/balexec/internal/fixture"
 	"github.com/balexec/balexec/internal/testdata"
 )
 
@@ -17,15 +18,15 @@ func TestGeneralStateTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every fourth file by default, every tenth with -short (the race
+	// detector's run in CI), all with BALEXEC_EXHAUSTIVE=1 (CI's
+	// exhaustive step).
+	step := 4
 	if testing.Short() {
-		// -short (the race-detector run in CI) takes every tenth file.
-		var some []string
-		for i := 0; i < len(files); i += 10 {
-			some = append(some, files[i])
-		}
-		files = some
+		step = 10
 	}
-	sum := RunFiles(files, nil)
+	files = testdata.Sample(files, step)
+	sum := RunFiles(files, Options{}, nil)
 	for _, e := range sum.LoadErrors {
 		t.Errorf("load: %v", e)
 	}
@@ -37,6 +38,40 @@ func TestGeneralStateTests(t *testing.T) {
 		len(files), sum.Passed, sum.Failed, sum.Unsupported)
 	if sum.Passed == 0 {
 		t.Fatal("no case ran")
+	}
+}
+
+// TestEESTStateTests runs the execution-spec-tests state tests of release
+// tests-v5.4.0 (Prague and Osaka, and earlier forks down to Shanghai) under
+// the rule profile their _info.url names (go-ethereum's): every case passes,
+// a rejected transaction for the reason the fixture names; the cases of
+// forks before Shanghai are not run.
+func TestEESTStateTests(t *testing.T) {
+	dir := testdata.Shared(t, "eest/state_tests")
+	files, err := Files([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if testing.Short() {
+		// -short (the race-detector run in CI) takes every tenth file.
+		var some []string
+		for i := 0; i < len(files); i += 10 {
+			some = append(some, files[i])
+		}
+		files = some
+	}
+	sum := RunFiles(files, Options{}, nil)
+	for _, e := range sum.LoadErrors {
+		t.Errorf("load: %v", e)
+	}
+	for _, f := range sum.Failures {
+		rel, _ := filepath.Rel(dir, f.Case.Test.File)
+		t.Errorf("%s %s %s[%d]: %v", rel, f.Case.Test.Name, f.Case.Fork, f.Case.Index, f.Err)
+	}
+	t.Logf("%d files: %d passed, %d failed, %d cases of forks before Shanghai not run",
+		len(files), sum.Passed, sum.Failed, sum.Unsupported)
+	if sum.Passed == 0 || (!testing.Short() && sum.Unsupported == 0) {
+		t.Fatal("no case ran, or none of a fork before Shanghai was found")
 	}
 }
 
@@ -81,6 +116,12 @@ func TestRunDetectsMismatches(t *testing.T) {
 	c.Test.json.Tx.GasLimit[c.post().Indexes.Gas] = 20000 // below intrinsic gas
 	if _, err := Run(c, nil); !errors.Is(err, ErrUnexpectedException) {
 		t.Errorf("unexpected exception: got %v", err)
+	}
+	c = load()
+	c.Test.json.Tx.GasLimit[c.post().Indexes.Gas] = 20000
+	c.post().ExpectException = "TransactionException.INSUFFICIENT_ACCOUNT_FUNDS"
+	if _, err := Run(c, nil); !errors.Is(err, fixture.ErrWrongException) {
+		t.Errorf("rejected for another reason: got %v", err)
 	}
 	c = load()
 	c.Fork = "Frontier"

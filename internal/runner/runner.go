@@ -4,6 +4,8 @@
 package runner
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"runtime"
@@ -13,9 +15,16 @@ import (
 	"sync/atomic"
 )
 
+// ErrNoFixtures: the paths given hold no .json file.
+var ErrNoFixtures = errors.New("runner: no .json fixture files")
+
 // JSONFiles returns the .json files under each path (a file or a
-// directory), sorted.
+// directory), sorted. Paths with no .json file at all are ErrNoFixtures: a
+// mistyped folder must not pass as an empty suite.
 func JSONFiles(paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("%w: no path given", ErrNoFixtures)
+	}
 	var out []string
 	for _, p := range paths {
 		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -30,6 +39,9 @@ func JSONFiles(paths []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w under %s", ErrNoFixtures, strings.Join(paths, ", "))
 	}
 	sort.Strings(out)
 	return out, nil

@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"errors"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -26,4 +28,17 @@ func TestOrderedPublishesInOrder(t *testing.T) {
 		t.Fatalf("published %d of %d", len(got), n)
 	}
 	Ordered(0, func(int) int { t.Fatal("work called"); return 0 }, func(int, int) { t.Fatal("publish called") })
+}
+
+func TestJSONFilesEmpty(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := JSONFiles([]string{dir}); !errors.Is(err, ErrNoFixtures) {
+		t.Fatalf("empty folder: %v", err)
+	}
+	if _, err := JSONFiles(nil); !errors.Is(err, ErrNoFixtures) {
+		t.Fatalf("no path: %v", err)
+	}
+	if _, err := JSONFiles([]string{filepath.Join(dir, "nosuch")}); err == nil {
+		t.Fatal("a missing path is not an error")
+	}
 }

@@ -25,7 +25,29 @@ import (
 const (
 	EnvDir     = "BALEXEC_TESTDATA"
 	EnvRequire = "BALEXEC_REQUIRE_TESTDATA"
+	// EnvExhaustive, set to 1, makes the suites that take minutes run
+	// every case (CI does, in a step of its own); by default they run a
+	// fixed sample, so that `go test ./...` takes about two minutes.
+	EnvExhaustive = "BALEXEC_EXHAUSTIVE"
 )
+
+// Exhaustive reports whether the long suites must run every case
+// (BALEXEC_EXHAUSTIVE=1).
+func Exhaustive() bool { return os.Getenv(EnvExhaustive) == "1" }
+
+// Sample returns every step-th of files (the first, then every step-th
+// after it), or all of them when Exhaustive. The sample is fixed, so a
+// failure in it reproduces.
+func Sample(files []string, step int) []string {
+	if Exhaustive() || step <= 1 {
+		return files
+	}
+	var out []string
+	for i := 0; i < len(files); i += step {
+		out = append(out, files[i])
+	}
+	return out
+}
 
 // RepoRoot returns the module root: the nearest parent of the working
 // directory that holds go.mod with the balexec module.

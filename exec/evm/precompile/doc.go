@@ -7,8 +7,8 @@
 // A [Contract] prices its input ([Contract.Gas]) and runs it
 // ([Contract.Run]). A [Set] holds the contracts active in one fork and is
 // obtained from a fork function: [Homestead], [Byzantium], [Istanbul],
-// [Berlin] (used through Shanghai), [Cancun], [Prague], [Osaka] and
-// [Amsterdam]. [Set.Get] is an array index for 0x01-0x11 and one comparison
+// [Berlin] (used through Shanghai), [Cancun], [Prague] and [Osaka] (used by
+// Amsterdam too). [Set.Get] is an array index for 0x01-0x11 and one comparison
 // for 0x100, without allocating; [Set.Addresses] lists a set in ascending
 // order for warming the access list. [Warm] builds the KZG verification key
 // (optional; a few microseconds).
@@ -45,11 +45,11 @@
 // # Libraries
 //
 //   - ECRECOVER: types.RecoverAddress, the recovery transactions use too:
-//     github.com/decred/dcrd/dcrec/secp256k1/v4 by default, libsecp256k1
-//     (go-ethereum's choice, about 3.5 times faster) with the libsecp256k1
-//     build tag. Both are what go-ethereum uses (without and with cgo), so the
-//     edge cases (r, s ranges, points off the curve) are go-ethereum's; a test
-//     under the tag checks one against the other.
+//     balexec's pure-Go internal/secp256k1 by default, libsecp256k1
+//     (go-ethereum's choice with cgo) with the libsecp256k1 build tag. Both
+//     are checked against github.com/decred/dcrd/dcrec/secp256k1/v4
+//     (go-ethereum's choice without cgo) by differential and fuzz tests, so
+//     the edge cases (r, s ranges, points off the curve) are go-ethereum's.
 //   - SHA256: crypto/sha256 (standard library, assembly-accelerated).
 //   - RIPEMD160: golang.org/x/crypto/ripemd160, the only maintained Go
 //     implementation; the module is already a dependency.

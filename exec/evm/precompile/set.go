@@ -1,7 +1,6 @@
 package precompile
 
 import (
-	"bytes"
 	"encoding/binary"
 	"slices"
 
@@ -86,15 +85,6 @@ func (s *Set) Get(addr types.Address) (Contract, bool) {
 	return nil, false
 }
 
-// Contains reports whether addr is a precompile in s.
-func (s *Set) Contains(addr types.Address) bool {
-	_, ok := s.Get(addr)
-	return ok
-}
-
-// Len returns the number of contracts in s.
-func (s *Set) Len() int { return len(s.addrs) }
-
 // AppendAddresses appends the addresses of s, in ascending order, to dst.
 func (s *Set) AppendAddresses(dst []types.Address) []types.Address {
 	return append(dst, s.addrs...)
@@ -122,7 +112,7 @@ func newSet(entries map[types.Address]Contract) *Set {
 		}
 		s.addrs = append(s.addrs, a)
 	}
-	slices.SortFunc(s.addrs, func(x, y types.Address) int { return bytes.Compare(x[:], y[:]) })
+	slices.SortFunc(s.addrs, func(x, y types.Address) int { return x.Compare(&y) })
 	return s
 }
 
@@ -231,6 +221,3 @@ func Prague() *Set { return setPrague }
 // Osaka returns the Osaka set: Prague's with MODEXP limited by EIP-7823 and
 // priced by EIP-7883, plus P256VERIFY at 0x100 (EIP-7951).
 func Osaka() *Set { return setOsaka }
-
-// Amsterdam returns the Amsterdam set, which is Osaka's unchanged.
-func Amsterdam() *Set { return setOsaka }

@@ -33,14 +33,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fork    = fs.String("fork", "Prague", "fork: Cancun, Prague, Osaka or Amsterdam")
 		blocks  = fs.Int("blocks", 8, "number of blocks")
 		txs     = fs.Int("txs", 30, "transactions per block (fewer when a block's gas runs out)")
-		out     = fs.String("o", "", "write the fixture to this file (- for standard output)")
+		out     = fs.String("o", "", "write the fixture to this file (- for standard output; default: a new temporary file, unless -compare)")
 		compare = fs.Bool("compare", false, "import the chain into balexec and compare")
 	)
 	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *out == "" && !*compare {
-		fmt.Fprintln(stderr, "gethpeer: nothing to do: give -o FILE and/or -compare")
 		return 2
 	}
 	f, err := gethpeer.ParseFork(*fork)
@@ -53,6 +49,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
+	}
+	if *out == "" && !*compare {
+		// Never into the working tree by default: a temporary file, named.
+		tmp, err := os.CreateTemp("", "gethpeer-*.json")
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		tmp.Close()
+		*out = tmp.Name()
+		defer fmt.Fprintf(stdout, "fixture written to %s\n", *out)
 	}
 	if *out != "" {
 		if err := writeFixture(chain, *out, stdout); err != nil {

@@ -21,8 +21,21 @@ func TestRun(t *testing.T) {
 	if err != nil || !bytes.Contains(data, []byte(`"network": "Prague"`)) {
 		t.Errorf("fixture: %v %.200s", err, data)
 	}
+	// Without -o and -compare the fixture goes to a new temporary file,
+	// never into the working directory.
+	out.Reset()
+	if code := run([]string{"-seed", "3", "-blocks", "1", "-txs", "2"}, &out, &errb); code != 0 {
+		t.Fatalf("default output: exit %d: %s", code, errb.String())
+	}
+	tmp, ok := strings.CutPrefix(strings.TrimSpace(out.String()), "fixture written to ")
+	if !ok || !strings.HasPrefix(tmp, os.TempDir()) {
+		t.Fatalf("default output: %q", out.String())
+	}
+	if _, err := os.Stat(tmp); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(tmp)
 	for _, args := range [][]string{
-		{},                                // nothing to do
 		{"-fork", "Frontier", "-compare"}, // unknown fork
 		{"-blocks", "0", "-compare"},      // out of range
 		{"-no-such-flag"},                 // bad flag

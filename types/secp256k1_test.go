@@ -1,5 +1,3 @@
-//go:build libsecp256k1 && cgo
-
 package types
 
 import (
@@ -10,11 +8,12 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 )
 
-// TestLibsecp256k1MatchesDecred checks the cgo backend against the pure-Go
-// one (its slow twin) on random keys and messages, both recovery ids, and
-// signatures with a high s (which recovery accepts), plus garbage that
-// neither accepts or both reject.
-func TestLibsecp256k1MatchesDecred(t *testing.T) {
+// TestBackendMatchesDecred checks the recovery backend of this build
+// (Secp256k1Backend: internal/secp256k1, or libsecp256k1 with the tag)
+// against decred, its slow twin, on random keys and messages, both recovery
+// ids, and signatures with a high s (which recovery accepts), plus garbage
+// that both accept or both reject.
+func TestBackendMatchesDecred(t *testing.T) {
 	seed := uint64(7)
 	t.Logf("seed: %d", seed)
 	rng := rand.New(rand.NewPCG(seed, seed))
@@ -45,7 +44,7 @@ func TestLibsecp256k1MatchesDecred(t *testing.T) {
 		errGot := recoverPubkey(&got, &rs, v, &h)
 		errWant := decredRecover(&want, &rs, v, &h)
 		if (errGot == nil) != (errWant == nil) || got != want {
-			t.Fatalf("case %d: libsecp256k1 (%x, %v), decred (%x, %v)", i, got, errGot, want, errWant)
+			t.Fatalf("case %d: %s (%x, %v), decred (%x, %v)", i, Secp256k1Backend, got, errGot, want, errWant)
 		}
 	}
 }

@@ -1,0 +1,95 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"runtime/pprof"
+	"sync"
+	"testing"
+	"time"
+)
+
+// benchWorkloads are generated once per test binary, at their default size.
+var benchWorkloads sync.Map // name -> func() (*Workload, error)
+
+func workloadOnce(name string) (*Workload, error) {
+	f, _ := benchWorkloads.LoadOrStore(name, sync.OnceValues(func() (*Workload, error) {
+		return Generate(name, Params{Seed: 1})
+	}))
+	return f.(func() (*Workload, error))()
+}
+
+// BenchmarkImport imports each workload's blocks (their default size: 4
+// blocks of 100M gas) into a fresh in-memory chain, sequentially or in
+// parallel with GOMAXPROCS workers, senders known before the timed import
+// (as a client knows them from its pool):
+//
+//	BenchmarkImport/workload=transfers/impl=par
+//
+// Besides wall time per block it reports the process's CPU time per block
+// (cpu-ms/block), which a loaded machine disturbs far less than wall time:
+// with -cpu=1 it is the cost of each path on one core, and the ratio par/seq
+// is the parallel path's overhead. The side-by-side comparison with
+// go-ethereum is bench/gethpeer's BenchmarkInsert.
+func BenchmarkImport(b *testing.B) {
+	for _, name := range Workloads() {
+		b.Run("workload="+name, func(b *testing.B) {
+			w, err := workloadOnce(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, impl := range []string{"seq", "par"} {
+				b.Run("impl="+impl, func(b *testing.B) { benchImport(b, w, impl == "par") })
+			}
+		})
+	}
+}
+
+func benchImport(b *testing.B, w *Workload, parallel bool) {
+	in := w.Input()
+	b.ReportAllocs()
+	var cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		chain, err := in.NewChain()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if parallel {
+			chain.EnableParallel(0, 0)
+		}
+		blocks, lists, err := in.Blocks()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := recoverAll(chain, blocks); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		c0 := cpuTime()
+		b.StartTimer()
+		// The label marks the import's samples (and those of the goroutines
+		// it starts) in a -cpuprofile: pprof -tagfocus=phase=import.
+		pprof.Do(context.Background(), pprof.Labels("phase", "import"), func(ctx context.Context) {
+			for i, blk := range blocks {
+				if _, err = chain.InsertWithAccessList(ctx, blk, lists[i]); err != nil {
+					return
+				}
+			}
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		cpu += cpuTime() - c0
+		if st := chain.ParallelStats(); parallel && st.Sequential > 0 {
+			b.Fatal(fmt.Sprintf("%d blocks fell back to the sequential processor", st.Sequential))
+		}
+		b.StartTimer()
+	}
+	n := float64(b.N * len(w.Blocks))
+	b.ReportMetric(b.Elapsed().Seconds()*1e3/n, "ms/block")
+	b.ReportMetric(cpu.Seconds()*1e3/n, "cpu-ms/block")
+	b.ReportMetric(float64(w.Gas)*float64(b.N)/b.Elapsed().Seconds()/1e6, "mgas/s")
+}
