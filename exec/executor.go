@@ -79,6 +79,9 @@ type Parent struct {
 // state changes; or an error naming the first check that failed. A bad
 // list is ErrBadSidecar; ctx ends the execution early with ctx.Err().
 func (e *Executor) Execute(ctx context.Context, block *types.Block, raw []byte, parent *Parent) (*Result, error) {
+	if parent == nil || parent.Header == nil || parent.State == nil || parent.Nodes == nil {
+		panic("exec: Execute needs the parent's header, state and nodes")
+	}
 	h := &block.Header
 	list, listCheck, err := e.check(block, parent.Header, raw)
 	if err != nil {
