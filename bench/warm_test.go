@@ -258,7 +258,8 @@ func BenchmarkWarmer(b *testing.B) {
 		{"sorted", cache.WarmSorted},
 		{"batched", cache.WarmBatched},
 	}
-	perBlock, perExec := map[string]float64{}, map[string]float64{}
+	// Each mode's ms per block and execution ms, one value per -count run.
+	perBlock, perExec := map[string][]float64{}, map[string][]float64{}
 	for _, m := range modes {
 		b.Run("warmer="+m.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -326,8 +327,8 @@ func BenchmarkWarmer(b *testing.B) {
 			b.ReportMetric(float64(sum.Root.Microseconds())/1000/n, "root-ms")
 			b.ReportMetric(float64(loads)/n, "warm-loads")
 			b.ReportMetric(float64(misses)/n, "exec-loads")
-			perBlock[m.name] = ms
-			perExec[m.name] = float64(sum.Execution.Microseconds()) / 1000 / n
+			perBlock[m.name] = append(perBlock[m.name], ms)
+			perExec[m.name] = append(perExec[m.name], float64(sum.Execution.Microseconds())/1000/n)
 		})
 	}
 	if len(perBlock) == len(modes) {
@@ -339,15 +340,25 @@ func BenchmarkWarmer(b *testing.B) {
 		fmt.Printf("BenchmarkWarmer: %s, %s, %d warm goroutines\n", shape, cold, workers)
 		for _, r := range []struct {
 			what string
-			t    map[string]float64
+			t    map[string][]float64
 		}{{"block time", perBlock}, {"execution time", perExec}} {
 			var parts []string
 			for _, p := range [][2]string{{"off", "unsorted"}, {"off", "sorted"}, {"off", "batched"}, {"unsorted", "batched"}, {"sorted", "batched"}} {
-				parts = append(parts, fmt.Sprintf("%s/%s %.2f", p[0], p[1], r.t[p[0]]/r.t[p[1]]))
+				parts = append(parts, fmt.Sprintf("%s/%s %.2f", p[0], p[1], median(r.t[p[0]])/median(r.t[p[1]])))
 			}
-			fmt.Printf("BenchmarkWarmer: %s ratios: %s\n", r.what, strings.Join(parts, ", "))
+			fmt.Printf("BenchmarkWarmer: %s ratios (medians of %d runs): %s\n", r.what, len(r.t["off"]), strings.Join(parts, ", "))
 		}
 	}
+}
+
+// median returns the median of xs (0 for none).
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // warmWorkers is the warm goroutines per block: reads of a store on disk
