@@ -9,6 +9,11 @@
 // history (store.ErrReorgTooDeep beyond). Nothing per block stays in
 // memory: a chain over it runs in bounded memory however long it grows.
 //
+// Reads of the store wait on the disk without holding a core: give the
+// chain's state cache more warm goroutines than cores
+// (Chain.SetCacheOptions(cache.Options{WarmWorkers: 16}), as balexec import
+// does; bench's BenchmarkWarmer measures the warmer on a cold store).
+//
 // It is a package of its own so that package exec does not depend on
 // pebble: embedders that bring their own database do not link it.
 //
