@@ -1,0 +1,5 @@
+//go:build !race
+
+package storedb_test
+
+const raceEnabled = false
