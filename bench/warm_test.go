@@ -215,7 +215,7 @@ func dropPageCache() error {
 // the keys the warmer and execution loaded from the store, and at the end
 // the ratios of the block and execution times between the modes.
 //
-//	BALEXEC_WARM_BENCH_DIR=/var/tmp/warmbench go test ./bench -run '^$' -bench BenchmarkWarmer -benchtime 5x -count 3
+//	BALEXEC_WARM_BENCH_DIR=/tmp/warmbench go test ./bench -run '^$' -bench BenchmarkWarmer -benchtime 5x -count 3
 func BenchmarkWarmer(b *testing.B) {
 	shape := warmShape{Accounts: 2_000_000}
 	if testing.Short() {
