@@ -99,7 +99,7 @@ func BenchmarkInsert(b *testing.B) {
 
 func benchImport(b *testing.B, w *Workload, impl Impl, senders SenderRegime) {
 	b.ReportAllocs()
-	for b.Loop() {
+	for range b.N { // not b.Loop: it ignores -cpu (Go 1.26), and this benchmark scales with GOMAXPROCS
 		b.StopTimer()
 		r, err := w.Prepare(impl, senders)
 		if err != nil {
@@ -163,7 +163,7 @@ func BenchmarkRecover(b *testing.B) {
 	b.Run("impl=geth", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
-		for b.Loop() {
+		for range b.N { // not b.Loop: it ignores -cpu (Go 1.26), and this benchmark scales with GOMAXPROCS
 			s := &sigs[i%n]
 			pub, err := crypto.Ecrecover(s.hash[:], s.compact[:])
 			if err != nil || common.BytesToAddress(crypto.Keccak256(pub[1:])[12:]) != s.from {
@@ -175,7 +175,7 @@ func BenchmarkRecover(b *testing.B) {
 	b.Run("impl=balexec", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
-		for b.Loop() {
+		for range b.N { // not b.Loop: it ignores -cpu (Go 1.26), and this benchmark scales with GOMAXPROCS
 			s := &sigs[i%n]
 			a, err := btypes.RecoverAddress(btypes.Hash(s.hash), &s.r, &s.s, s.v)
 			if err != nil || a != btypes.Address(s.from) {
