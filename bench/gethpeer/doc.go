@@ -73,8 +73,9 @@
 // [Workload.Prepare] sets up one of four importers ([Impl]) in one of two
 // sender regimes ([SenderRegime]) with the timer off: go-ethereum's
 // BlockChain.InsertChain with its sequential or its BAL-parallel processor
-// ([GethBenchConfig]: hash-keyed trie nodes, no snapshot, no transaction
-// index, an in-memory database), or balexec's
+// ([GethBenchConfig]: a go-ethereum node's default and fastest
+// configuration, path-keyed trie nodes and the flat state snapshot, without
+// a transaction index, over an in-memory database), or balexec's
 // exec.Chain.InsertWithAccessList sequential or with EnableParallel. Every
 // run decodes its own blocks, so no sender or hash cached in a decoded
 // transaction carries over. In the cold regime both sides recover every
@@ -90,9 +91,10 @@
 // root. speed.sh runs it with -count=10 -cpu=1,2, keeps the raw output in
 // testdata/speed and prints the benchstat tables.
 //
-// What still differs: go-ethereum commits the post-state to its trie
-// database and writes block, receipts and head markers to the key-value
-// store, balexec keeps trie nodes in a map; in the cold regime go-ethereum
+// What still differs: go-ethereum commits the post-state to its path
+// database's diff layers and its snapshot and writes block, receipts and
+// head markers to the key-value store, balexec keeps trie nodes in a map
+// and its flat head state in memory; in the cold regime go-ethereum
 // recovers the senders of the whole batch in the background while the
 // first blocks execute, balexec block by block, overlapping execution, and
 // go-ethereum recovers them with libsecp256k1 through cgo, balexec in pure
