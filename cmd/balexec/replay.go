@@ -191,11 +191,17 @@ func replay(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	passed, failed := 0, 0
+	var txs int
+	var gas uint64
+	start := time.Now()
 	at, err := im.run(ctx, func(i int, res *exec.Result) {
 		passed++
 		b := im.blocks[i]
+		txs += len(b.Transactions)
+		gas += res.GasUsed
 		fmt.Fprintf(stdout, "block %d %s: ok, %d txs, %d gas\n", b.Header.Number, b.Hash(), len(b.Transactions), res.GasUsed)
 	})
+	elapsed := time.Since(start)
 	if err != nil {
 		failed++
 		b := im.blocks[at]
@@ -212,10 +218,15 @@ func replay(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "final state: ok, equals %s\n", *dumpFile)
 		}
 	}
+	how := "sequentially"
 	if *f.parallel > 0 {
 		st := im.chain.ParallelStats()
 		fmt.Fprintf(stdout, "parallel executor: %d blocks accepted, %d sent to the sequential run\n", st.Parallel, st.Sequential)
+		how = fmt.Sprintf("on the parallel executor with %d workers", *f.parallel)
 	}
+	fmt.Fprintf(stdout, "imported %d blocks (%d txs, %.1f Mgas) %s in %s: %.1f Mgas/s, %.2f ms a block\n",
+		passed, txs, float64(gas)/1e6, how, elapsed.Round(time.Millisecond),
+		float64(gas)/1e6/max(elapsed.Seconds(), 1e-9), float64(elapsed.Microseconds())/1e3/float64(max(passed+failed, 1)))
 	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
 	if err := im.close(); err != nil {
 		return err
