@@ -8,13 +8,17 @@ import (
 	"github.com/holiman/uint256"
 )
 
-// Initial capacities of a Fragment's maps. A typical transaction touches a
-// handful of accounts (sender, recipient, coinbase, a few contracts) and a few
-// dozen slots; sizing for that avoids rehashing in the common case, and the
-// maps keep their buckets across Reset.
+// A Fragment finds its accounts and slots by a linear scan while it holds
+// at most this many of them, and through a map built when it grows past:
+// a typical transaction touches a handful of accounts (sender, recipient,
+// coinbase, a few contracts) and a few slots, for which a scan beats a
+// map's hashing, and an empty fragment then costs no map to make or clear.
+// Maps that grew past fragmentDropMap entries are dropped on Reset rather
+// than cleared, since clearing costs a map's capacity, not its length.
 const (
-	fragmentAccounts = 16
-	fragmentSlots    = 64
+	fragmentScanAccounts = 8
+	fragmentScanSlots    = 16
+	fragmentDropMap      = 1024
 )
 
 // Fragment records what one step of a block (a transaction, a system call,
@@ -24,14 +28,14 @@ const (
 // what was recorded.
 //
 // The zero Fragment is ready to use. Reset empties it and keeps its memory, so
-// a worker reuses one Fragment for every transaction and, once the maps and
-// buffers have grown to its working set, recording does not allocate.
+// a worker reuses one Fragment for every transaction and, once its buffers
+// have grown to its working set, recording does not allocate.
 //
 // A Fragment is owned by one goroutine.
 type Fragment struct {
-	accountIdx map[types.Address]int32
+	accountIdx map[types.Address]int32 // nil while len(accounts) <= fragmentScanAccounts
 	accounts   []fragAccount
-	slotIdx    map[slotKey]int32
+	slotIdx    map[slotKey]int32 // nil while len(slots) <= fragmentScanSlots
 	slots      []fragSlot
 	code       []byte // code set by SetCode, back to back
 	last       int32  // position of the most recently used account, or -1
@@ -60,27 +64,27 @@ type fragSlot struct {
 	written bool
 }
 
-// NewFragment returns an empty Fragment with its maps pre-sized.
+// NewFragment returns an empty Fragment.
 func NewFragment() *Fragment {
-	f := new(Fragment)
-	f.init()
-	return f
-}
-
-func (f *Fragment) init() {
-	f.accountIdx = make(map[types.Address]int32, fragmentAccounts)
-	f.slotIdx = make(map[slotKey]int32, fragmentSlots)
-	f.last = -1
+	return &Fragment{last: -1}
 }
 
 // Reset empties f, keeping its memory for reuse.
 func (f *Fragment) Reset() {
-	if f.accountIdx == nil {
-		f.init()
-		return
+	if f.accountIdx != nil {
+		if len(f.accountIdx) > fragmentDropMap {
+			f.accountIdx = nil
+		} else {
+			clear(f.accountIdx)
+		}
 	}
-	clear(f.accountIdx)
-	clear(f.slotIdx)
+	if f.slotIdx != nil {
+		if len(f.slotIdx) > fragmentDropMap {
+			f.slotIdx = nil
+		} else {
+			clear(f.slotIdx)
+		}
+	}
 	f.accounts = f.accounts[:0]
 	f.slots = f.slots[:0]
 	f.code = f.code[:0]
@@ -89,20 +93,70 @@ func (f *Fragment) Reset() {
 
 // account returns the position of addr, adding it if needed.
 func (f *Fragment) account(addr types.Address) int32 {
-	if f.accountIdx == nil {
-		f.init()
-	}
-	if f.last >= 0 && f.lastAddr == addr {
+	if f.last >= 0 && int(f.last) < len(f.accounts) && f.lastAddr == addr {
 		return f.last
 	}
-	i, ok := f.accountIdx[addr]
-	if !ok {
+	var i int32 = -1
+	if len(f.accounts) <= fragmentScanAccounts && len(f.accountIdx) == 0 {
+		for j := range f.accounts {
+			if f.accounts[j].addr == addr {
+				i = int32(j)
+				break
+			}
+		}
+	} else if j, ok := f.accountIdx[addr]; ok {
+		i = j
+	}
+	if i < 0 {
 		i = int32(len(f.accounts))
 		f.accounts = append(f.accounts, fragAccount{addr: addr})
-		f.accountIdx[addr] = i
+		switch {
+		case len(f.accountIdx) > 0:
+			f.accountIdx[addr] = i
+		case len(f.accounts) > fragmentScanAccounts:
+			if f.accountIdx == nil {
+				f.accountIdx = make(map[types.Address]int32, 2*len(f.accounts))
+			}
+			for j := range f.accounts {
+				f.accountIdx[f.accounts[j].addr] = int32(j)
+			}
+		}
 	}
 	f.last, f.lastAddr = i, addr
 	return i
+}
+
+// slot returns the position of the slot k, or -1.
+func (f *Fragment) slot(k *slotKey) int {
+	if len(f.slotIdx) == 0 {
+		for j := range f.slots {
+			if f.slots[j].key == *k {
+				return j
+			}
+		}
+		return -1
+	}
+	if j, ok := f.slotIdx[*k]; ok {
+		return int(j)
+	}
+	return -1
+}
+
+// addSlot appends s, indexing the slots once there are more than a scan
+// handles.
+func (f *Fragment) addSlot(s fragSlot) {
+	f.slots = append(f.slots, s)
+	switch {
+	case len(f.slotIdx) > 0:
+		f.slotIdx[s.key] = int32(len(f.slots) - 1)
+	case len(f.slots) > fragmentScanSlots:
+		if f.slotIdx == nil {
+			f.slotIdx = make(map[slotKey]int32, 2*len(f.slots))
+		}
+		for j := range f.slots {
+			f.slotIdx[f.slots[j].key] = int32(j)
+		}
+	}
 }
 
 // Touch records that addr was accessed.
@@ -112,11 +166,10 @@ func (f *Fragment) Touch(addr types.Address) { f.account(addr) }
 // that slot.
 func (f *Fragment) ReadSlot(addr types.Address, slot *uint256.Int) {
 	k := slotKey{acct: f.account(addr), slot: *slot}
-	if _, ok := f.slotIdx[k]; ok {
+	if f.slot(&k) >= 0 {
 		return
 	}
-	f.slotIdx[k] = int32(len(f.slots))
-	f.slots = append(f.slots, fragSlot{key: k})
+	f.addSlot(fragSlot{key: k})
 }
 
 // WriteSlot records that addr's slot holds post after this step; the slot is
@@ -124,13 +177,12 @@ func (f *Fragment) ReadSlot(addr types.Address, slot *uint256.Int) {
 // differs from the step's pre-state.
 func (f *Fragment) WriteSlot(addr types.Address, slot, post *uint256.Int) {
 	k := slotKey{acct: f.account(addr), slot: *slot}
-	if i, ok := f.slotIdx[k]; ok {
+	if i := f.slot(&k); i >= 0 {
 		s := &f.slots[i]
 		s.value, s.written = *post, true
 		return
 	}
-	f.slotIdx[k] = int32(len(f.slots))
-	f.slots = append(f.slots, fragSlot{key: k, value: *post, written: true})
+	f.addSlot(fragSlot{key: k, value: *post, written: true})
 }
 
 // SetBalance records addr's balance after this step.

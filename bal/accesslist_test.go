@@ -613,3 +613,70 @@ func TestFragmentAndMergeAllocs(t *testing.T) {
 		t.Fatalf("Merge allocates %v times", n)
 	}
 }
+
+// A Fragment scans its accounts and slots while it holds few and indexes
+// them once it holds more; reused through Reset across sizes on both sides
+// of each threshold (and past the size at which Reset drops its maps), it
+// records the same list as the reference model.
+func TestFragmentScanAndIndex(t *testing.T) {
+	var b bal.Builder
+	rb := refBuilder{}
+	f := bal.NewFragment()
+	var zero bal.Fragment // the zero value records too
+	frags := []*bal.Fragment{f, &zero}
+	for i, n := range []int{1, 8, 9, 16, 17, 3, 40, 1100, 2, 1025, 5} {
+		g := frags[i%2]
+		g.Reset()
+		rf := refFragment{}
+		acct := func(j int) types.Address {
+			var a types.Address
+			a[0], a[18], a[19] = byte(i), byte(j>>8), byte(j)
+			return a
+		}
+		for j := range n {
+			a := acct(j)
+			g.Touch(a)
+			rf.acct(a)
+			v := u(uint64(j + 1))
+			g.SetBalance(a, &v)
+			rf.acct(a).balance = &v
+		}
+		owner := acct(0)
+		fa := rf.acct(owner)
+		for j := range n {
+			s := u(uint64(j))
+			g.ReadSlot(owner, &s)
+			if !hasKey(fa.writes, s) {
+				fa.reads[s] = true
+			}
+			if j%3 == 0 {
+				v := u(uint64(1000 + j))
+				g.WriteSlot(owner, &s, &v)
+				fa.writes[s] = v
+				delete(fa.reads, s)
+			}
+		}
+		// Again, now found rather than added: a read after a write stays a
+		// write, a second write replaces the value.
+		for j := range n {
+			s := u(uint64(j))
+			g.ReadSlot(owner, &s)
+			if j%2 == 0 {
+				v := u(uint64(5000 + j))
+				g.WriteSlot(owner, &s, &v)
+				fa.writes[s] = v
+				delete(fa.reads, s)
+			}
+			g.Touch(acct(n - 1 - j))
+		}
+		b.Merge(uint32(i), g)
+		rb.merge(uint32(i), rf)
+	}
+	got, want := b.Build(), rb.build()
+	if !reflect.DeepEqual(got.Accounts, want) {
+		t.Fatalf("builder and reference differ:\n got %d accounts\nwant %d", len(got.Accounts), len(want))
+	}
+	if err := got.Validate(1<<62, 20); err != nil {
+		t.Fatal(err)
+	}
+}
