@@ -232,3 +232,84 @@ func TestSidecarBeforeAmsterdam(t *testing.T) {
 	}
 	t.Fatal("no block 1")
 }
+
+// TestVerdictOrder: a block bound for the parallel path has its body and
+// its list's hash checked beside its execution, yet every block gets the
+// verdict of checking in order (header, body, the list's decoding, hash and
+// rules, execution), the same error as the sequential path, and a rejected
+// block is not counted as a parallel run.
+func TestVerdictOrder(t *testing.T) {
+	const target = 37
+	seq, reqs := hiveChain(t, target)
+	par, _ := hiveChain(t, target)
+	par.EnableParallel(2, 0)
+	var req *types.NewPayloadRequest
+	for i := range reqs {
+		if uint64(reqs[i].Payload.BlockNumber) == target {
+			req = &reqs[i]
+		}
+	}
+	real, err := engine.Block(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := req.Payload.BlockAccessList
+	l, err := bal.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := *l
+	other.Accounts = other.Accounts[1:]
+	otherRaw := other.EncodeRLP() // decodes and validates, hashes to something else
+	dup := *l
+	dup.Accounts = append(dup.Accounts[:1:1], dup.Accounts...)
+	dupRaw := dup.EncodeRLP() // breaks bal.Validate
+	badBody := func() *types.Block {
+		b := *real
+		b.Header.TxHash = types.Hash{1}
+		return &b
+	}
+	pinned := func(list []byte) *types.Block {
+		b := *real
+		b.Header.BlockAccessListHash = types.Keccak256One(list)
+		return &b
+	}
+	cases := []struct {
+		name  string
+		block *types.Block
+		list  []byte
+		want  []error
+	}{
+		{"bad body, true list", badBody(), raw, []error{exec.ErrTxRootMismatch}},
+		{"bad body, undecodable list", badBody(), raw[:len(raw)-1], []error{exec.ErrTxRootMismatch}},
+		{"bad body, list of another hash", badBody(), otherRaw, []error{exec.ErrTxRootMismatch}},
+		{"bad body, list breaking the rules", badBody(), dupRaw, []error{exec.ErrTxRootMismatch}},
+		{"list of another hash", real, otherRaw, []error{exec.ErrBadSidecar, exec.ErrBALHashMismatch}},
+		{"list of another hash breaking the rules", real, dupRaw, []error{exec.ErrBadSidecar, exec.ErrBALHashMismatch}},
+		{"list breaking the rules", pinned(dupRaw), dupRaw, []error{exec.ErrBadSidecar, exec.ErrInvalidBAL}},
+		{"lying list", pinned(otherRaw), otherRaw, []error{exec.ErrBALHashMismatch}},
+	}
+	for _, c := range cases {
+		_, serr := seq.InsertWithAccessList(context.Background(), c.block, c.list)
+		_, perr := par.InsertWithAccessList(context.Background(), c.block, c.list)
+		for _, want := range c.want {
+			if !errors.Is(serr, want) || !errors.Is(perr, want) {
+				t.Errorf("%s: sequential %v, parallel %v; want %v", c.name, serr, perr, want)
+			}
+		}
+		if serr == nil || perr == nil || serr.Error() != perr.Error() {
+			t.Errorf("%s: sequential %v, parallel %v: want the same error", c.name, serr, perr)
+		}
+	}
+	if st := par.ParallelStats(); st.Parallel != 0 {
+		t.Errorf("rejected blocks counted as parallel runs: %+v", st)
+	}
+	for name, c := range map[string]*exec.Chain{"sequential": seq, "parallel": par} {
+		if _, err := c.InsertWithAccessList(context.Background(), real, raw); err != nil {
+			t.Fatalf("%s: the real block after the rejected ones: %v", name, err)
+		}
+	}
+	if st := par.ParallelStats(); st.Parallel != 1 {
+		t.Errorf("parallel stats %+v, want the real block's run", st)
+	}
+}

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -216,23 +217,23 @@ func (c *Chain) InsertWithAccessList(ctx context.Context, block *types.Block, ra
 	if !ok {
 		return nil, fmt.Errorf("block %d: %w: %s", h.Number, ErrUnknownParent, h.ParentHash)
 	}
-	list, listCheck, err := c.exe.check(block, parent, raw)
+	chk, err := c.exe.check(block, parent, raw)
 	if err != nil {
 		return nil, err
 	}
 	pre, err := c.stateCache(parent)
 	if err != nil {
-		return nil, fmt.Errorf("block %d: %w: parent state: %w", h.Number, ErrDatabase, err)
+		return nil, cmp.Or(chk.wait(), fmt.Errorf("block %d: %w: parent state: %w", h.Number, ErrDatabase, err))
 	}
 	getHash, err := BlockHashes(parent, c.header)
 	if err != nil {
-		return nil, fmt.Errorf("block %d: %w: BLOCKHASH history: %w", h.Number, ErrDatabase, err)
+		return nil, cmp.Or(chk.wait(), fmt.Errorf("block %d: %w: BLOCKHASH history: %w", h.Number, ErrDatabase, err))
 	}
 	nodes := c.db.Nodes()
 	merkleize := func(ctx context.Context, updates []state.AccountUpdate) (types.Hash, trie.NodeSet, error) {
 		return c.live.Update(ctx, nodes, parent.Root, updates)
 	}
-	res, err := c.exe.run(ctx, block, list, listCheck, pre, getHash, merkleize)
+	res, err := c.exe.run(ctx, block, chk, pre, getHash, merkleize)
 	if err != nil {
 		return nil, err
 	}

@@ -83,7 +83,7 @@ func (e *Executor) Execute(ctx context.Context, block *types.Block, raw []byte, 
 		panic("exec: Execute needs the parent's header, state and nodes")
 	}
 	h := &block.Header
-	list, listCheck, err := e.check(block, parent.Header, raw)
+	c, err := e.check(block, parent.Header, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -100,38 +100,113 @@ func (e *Executor) Execute(ctx context.Context, block *types.Block, raw []byte, 
 	merkleize := func(ctx context.Context, updates []state.AccountUpdate) (types.Hash, trie.NodeSet, error) {
 		return trie.UpdateStateContext(ctx, parent.Header.Root, parent.Nodes, updates)
 	}
-	return e.run(ctx, block, list, listCheck, parent.State, getHash, merkleize)
+	return e.run(ctx, block, c, parent.State, getHash, merkleize)
+}
+
+// checked is a block that passed the checks before execution: its decoded
+// list (nil for none), the time the list's check took, and, when the block
+// goes to the parallel path, the checks that run beside its execution.
+type checked struct {
+	list      *bal.BlockAccessList
+	listCheck time.Duration
+	late      chan error // the body and the list's hash, checked beside execution; nil if done before
+}
+
+// wait returns the error of the checks run beside execution, if any.
+func (c *checked) wait() error {
+	if c.late == nil {
+		return nil
+	}
+	err := <-c.late
+	c.late <- err // a second wait gets the same answer
+	return err
 }
 
 // check makes the checks before execution: the header against its parent,
 // the body against the header, and the supplied list (raw, nil for none).
-// It returns the decoded list and the time its check took.
-func (e *Executor) check(block *types.Block, parent *types.Header, raw []byte) (*bal.BlockAccessList, time.Duration, error) {
+//
+// A block bound for the parallel path needs only its list decoded and
+// validated before execution starts; the body (its transaction and
+// withdrawal roots) and the list's hash against the header are then checked
+// on another goroutine while it executes, where a core is free, and run
+// waits for them. The verdict is the one of checking in order: header,
+// body, the list's decoding, hash and rules, then execution.
+func (e *Executor) check(block *types.Block, parent *types.Header, raw []byte) (*checked, error) {
 	h := &block.Header
 	if err := ValidateHeader(e.cfg, parent, h); err != nil {
-		return nil, 0, fmt.Errorf("block %d: %w", h.Number, err)
+		return nil, fmt.Errorf("block %d: %w", h.Number, err)
 	}
-	if err := ValidateBody(e.cfg, block); err != nil {
-		return nil, 0, fmt.Errorf("block %d: %w", h.Number, err)
-	}
-	if raw == nil {
-		return nil, 0, nil
+	if raw == nil || e.par == nil || len(block.Transactions) < e.minPar || !e.cfg.IsAmsterdam(h.Time) {
+		if err := ValidateBody(e.cfg, block); err != nil {
+			return nil, fmt.Errorf("block %d: %w", h.Number, err)
+		}
+		if raw == nil {
+			return &checked{}, nil
+		}
+		t0 := time.Now()
+		list, err := CheckAccessList(e.cfg, h, len(block.Transactions), raw)
+		if err != nil {
+			return nil, fmt.Errorf("block %d: %w", h.Number, err)
+		}
+		return &checked{list: list, listCheck: time.Since(t0)}, nil
 	}
 	t0 := time.Now()
-	list, err := CheckAccessList(e.cfg, h, len(block.Transactions), raw)
-	if err != nil {
-		return nil, 0, fmt.Errorf("block %d: %w", h.Number, err)
+	body := func() error {
+		if err := ValidateBody(e.cfg, block); err != nil {
+			return fmt.Errorf("block %d: %w", h.Number, err)
+		}
+		return nil
 	}
-	return list, time.Since(t0), nil
+	list, err := bal.Decode(raw)
+	if err != nil {
+		if berr := body(); berr != nil {
+			return nil, berr
+		}
+		return nil, fmt.Errorf("block %d: %w: %w: %w", h.Number, ErrBadSidecar, ErrInvalidBAL, err)
+	}
+	hash := func() error {
+		if err := checkListHash(h, list); err != nil {
+			return fmt.Errorf("block %d: %w", h.Number, err)
+		}
+		return nil
+	}
+	if err := list.Validate(h.GasLimit, len(block.Transactions)); err != nil {
+		if berr := body(); berr != nil {
+			return nil, berr
+		}
+		if herr := hash(); herr != nil {
+			return nil, herr
+		}
+		return nil, fmt.Errorf("block %d: %w: %w: %w", h.Number, ErrBadSidecar, ErrInvalidBAL, err)
+	}
+	c := &checked{list: list, listCheck: time.Since(t0), late: make(chan error, 1)}
+	go func() {
+		err := body()
+		if err == nil {
+			err = hash()
+		}
+		c.late <- err
+	}()
+	return c, nil
 }
 
 // run executes a checked block on pre: in parallel when the list is given,
 // the parallel path is on and the block has enough transactions, else
 // sequentially, then merkleized; and validates the result against the
-// header.
-func (e *Executor) run(ctx context.Context, block *types.Block, list *bal.BlockAccessList, listCheck time.Duration,
+// header. The checks that ran beside execution decide first.
+func (e *Executor) run(ctx context.Context, block *types.Block, c *checked,
+	pre state.Reader, getHash func(uint64) types.Hash, merkleize Merkleizer) (*Result, error) {
+	res, err := e.execute(ctx, block, c, pre, getHash, merkleize)
+	if lerr := c.wait(); lerr != nil {
+		return nil, lerr
+	}
+	return res, err
+}
+
+func (e *Executor) execute(ctx context.Context, block *types.Block, c *checked,
 	pre state.Reader, getHash func(uint64) types.Hash, merkleize Merkleizer) (*Result, error) {
 	h := &block.Header
+	list := c.list
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -140,7 +215,7 @@ func (e *Executor) run(ctx context.Context, block *types.Block, list *bal.BlockA
 		err error
 	)
 	if list != nil && e.par != nil && len(block.Transactions) >= e.minPar {
-		if res, err = e.par.Process(ctx, block, list, pre, getHash, merkleize); err != nil {
+		if res, err = e.par.process(ctx, block, list, pre, getHash, merkleize, c.wait); err != nil {
 			return nil, fmt.Errorf("block %d: %w", h.Number, err)
 		}
 	} else {
@@ -157,8 +232,8 @@ func (e *Executor) run(ctx context.Context, block *types.Block, list *bal.BlockA
 		res.Timings.Root = time.Since(t0)
 		res.Timings.Total += res.Timings.Root
 	}
-	res.Timings.ListCheck = listCheck
-	res.Timings.Total += listCheck
+	res.Timings.ListCheck = c.listCheck
+	res.Timings.Total += c.listCheck
 	if err := Validate(h, res, res.Root); err != nil {
 		return nil, fmt.Errorf("block %d: %w", h.Number, err)
 	}
@@ -182,13 +257,21 @@ func CheckAccessList(cfg *chainspec.Config, h *types.Header, txCount int, raw []
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w: %w", ErrBadSidecar, ErrInvalidBAL, err)
 	}
-	if got := list.Hash(); !h.Has(types.FieldBlockAccessListHash) || got != h.BlockAccessListHash {
-		return nil, fmt.Errorf("%w: %w: computed %s, header %s", ErrBadSidecar, ErrBALHashMismatch, got, h.BlockAccessListHash)
+	if err := checkListHash(h, list); err != nil {
+		return nil, err
 	}
 	if err := list.Validate(h.GasLimit, txCount); err != nil {
 		return nil, fmt.Errorf("%w: %w: %w", ErrBadSidecar, ErrInvalidBAL, err)
 	}
 	return list, nil
+}
+
+// checkListHash checks list against the header's block access list hash.
+func checkListHash(h *types.Header, list *bal.BlockAccessList) error {
+	if got := list.Hash(); !h.Has(types.FieldBlockAccessListHash) || got != h.BlockAccessListHash {
+		return fmt.Errorf("%w: %w: computed %s, header %s", ErrBadSidecar, ErrBALHashMismatch, got, h.BlockAccessListHash)
+	}
+	return nil
 }
 
 // BlockHashes returns the BLOCKHASH function for a child of parent: the

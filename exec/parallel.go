@@ -209,7 +209,20 @@ type Warmer interface {
 // validate the result with Validate.
 func (pp *ParallelProcessor) Process(ctx context.Context, block *types.Block, list *bal.BlockAccessList, pre state.Reader,
 	getHash func(uint64) types.Hash, merkleize Merkleizer) (*Result, error) {
+	return pp.process(ctx, block, list, pre, getHash, merkleize, nil)
+}
+
+// process is Process with the checks of the block that run beside its
+// execution (nil for none): their verdict comes first, ahead of the
+// parallel run's and instead of a sequential run.
+func (pp *ParallelProcessor) process(ctx context.Context, block *types.Block, list *bal.BlockAccessList, pre state.Reader,
+	getHash func(uint64) types.Hash, merkleize Merkleizer, late func() error) (*Result, error) {
 	res, err := pp.parallel(ctx, block, list, pre, getHash, merkleize)
+	if late != nil {
+		if lerr := late(); lerr != nil {
+			return nil, lerr
+		}
+	}
 	if err == nil {
 		pp.stats.Parallel++
 		return res, nil
