@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/balexec/balexec/engine"
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/types"
 )
@@ -73,17 +72,8 @@ func TestParallelLyingListFallsBack(t *testing.T) {
 	const target = 37
 	chain, reqs := hiveChain(t, target)
 	chain.EnableParallel(2, 1)
-	var req *types.NewPayloadRequest
-	for i := range reqs {
-		if uint64(reqs[i].Payload.BlockNumber) == target {
-			req = &reqs[i]
-		}
-	}
-	real, err := engine.Block(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := decodeList(req.Payload.BlockAccessList)
+	real, raw := hiveBlock(t, reqs, target)
+	l, err := decodeList(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +98,7 @@ func TestParallelLyingListFallsBack(t *testing.T) {
 	if chain.Head().Hash() != head {
 		t.Fatal("the rejected block changed the head")
 	}
-	if _, err := chain.InsertWithAccessList(context.Background(), real, req.Payload.BlockAccessList); err != nil {
+	if _, err := chain.InsertWithAccessList(context.Background(), real, raw); err != nil {
 		t.Fatal(err)
 	}
 	if st := chain.ParallelStats(); st.Parallel != 1 {
