@@ -88,7 +88,7 @@ func TestLyingAccessListRejected(t *testing.T) {
 	// storage besides the system contracts.
 	const target = 37
 	chain, reqs := hiveChain(t, target)
-	real, raw := hiveBlock(t, reqs, target)
+	real, raw := hiveTarget(t, reqs, target)
 	fresh := func() *bal.BlockAccessList {
 		l, err := bal.Decode(raw)
 		if err != nil {
@@ -197,23 +197,6 @@ func TestLyingAccessListRejected(t *testing.T) {
 	}
 }
 
-// hiveBlock returns the hive chain's block number target, built from its
-// payload, and its access list as it came.
-func hiveBlock(t testing.TB, reqs []types.NewPayloadRequest, target uint64) (*types.Block, []byte) {
-	t.Helper()
-	for i := range reqs {
-		if uint64(reqs[i].Payload.BlockNumber) == target {
-			b, err := engine.Block(&reqs[i])
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b, reqs[i].Payload.BlockAccessList
-		}
-	}
-	t.Fatalf("no payload of block %d", target)
-	return nil, nil
-}
-
 func decodeList(raw []byte) (*bal.BlockAccessList, error) { return bal.Decode(raw) }
 
 // TestSidecarBeforeAmsterdam: a list that comes with a block before
@@ -250,7 +233,7 @@ func TestVerdictOrder(t *testing.T) {
 	seq, reqs := hiveChain(t, target)
 	par, _ := hiveChain(t, target)
 	par.EnableParallel(2, 0)
-	real, raw := hiveBlock(t, reqs, target)
+	real, raw := hiveTarget(t, reqs, target)
 	l, err := bal.Decode(raw)
 	if err != nil {
 		t.Fatal(err)

@@ -72,7 +72,7 @@ func TestParallelLyingListFallsBack(t *testing.T) {
 	const target = 37
 	chain, reqs := hiveChain(t, target)
 	chain.EnableParallel(2, 1)
-	real, raw := hiveBlock(t, reqs, target)
+	real, raw := hiveTarget(t, reqs, target)
 	l, err := decodeList(raw)
 	if err != nil {
 		t.Fatal(err)
