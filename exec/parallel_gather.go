@@ -1,0 +1,171 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/balexec/balexec/exec/evm"
+	"github.com/balexec/balexec/internal/invariants"
+	"github.com/balexec/balexec/state"
+	"github.com/balexec/balexec/trie"
+	"github.com/balexec/balexec/types"
+)
+
+// The gather of the parallel path, in block order, and its self-checks in
+// invariant builds.
+
+// gather consumes the steps in block order while the workers run, waiting
+// on wake for the next one to finish. It returns the result so far
+// (receipts, gas, the receipts trie in pp.receipts, the rebuilt list), the
+// post-execution requests, the accounts execution left deleted, and the
+// time it spent working (not waiting).
+func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []stepOut, wake <-chan struct{}) (*Result, [][]byte, map[types.Address]bool, time.Duration, error) {
+	n := len(env.block.Transactions)
+	res := &Result{Receipts: make([]*types.Receipt, 0, n)}
+	gp := evm.NewGasPool(env.ctx.GasLimit)
+	pp.receipts.Reset(n)
+	builder := &pp.builder
+	builder.Reset()
+	var (
+		postReqs [][]byte
+		deleted  map[types.Address]bool // only accounts deleted at some step
+		busy     time.Duration
+	)
+	fail := func(err error) (*Result, [][]byte, map[types.Address]bool, time.Duration, error) {
+		return nil, nil, nil, busy, err
+	}
+	for j := range outs {
+		out := &outs[j]
+		for !out.done.Load() {
+			select {
+			case <-wake:
+			case <-ctx.Done():
+				return fail(ctx.Err())
+			}
+		}
+		t0 := time.Now()
+		if j >= 1 && j <= n {
+			i := j - 1
+			tx := env.block.Transactions[i]
+			if err := gp.CheckGasAmsterdam(min(tx.Gas, evm.MaxTxGas), tx.Gas); err != nil {
+				return fail(fmt.Errorf("%w: tx %d (%s): %w", ErrInvalidTransaction, i, tx.Hash(), err))
+			}
+			if out.err != nil {
+				return fail(out.err)
+			}
+			if err := gp.ChargeGasAmsterdam(out.execGas, out.stateGas, out.receipt.GasUsed); err != nil {
+				return fail(fmt.Errorf("%w: tx %d (%s): %w", ErrInvalidTransaction, i, tx.Hash(), err))
+			}
+		} else if out.err != nil {
+			return fail(out.err)
+		}
+		if out.listErr != nil {
+			return fail(out.listErr)
+		}
+		if out.receipt != nil {
+			res.addReceipt(out.receipt)
+			pp.enc = out.receipt.AppendConsensus(pp.enc[:0])
+			pp.receipts.Add(pp.enc)
+		}
+		if j == n+1 {
+			postReqs = out.reqs
+		}
+		for _, c := range out.changed {
+			switch {
+			case c.deleted:
+				if deleted == nil {
+					deleted = make(map[types.Address]bool)
+				}
+				deleted[c.addr] = true
+			case deleted != nil:
+				if _, ok := deleted[c.addr]; ok {
+					deleted[c.addr] = false
+				}
+			}
+		}
+		builder.Merge(uint32(j), out.frag)
+		pp.giveFrag(out.frag)
+		out.frag = nil
+		busy += time.Since(t0)
+	}
+	t0 := time.Now()
+	res.GasUsed = gp.Used()
+	res.AccessList = builder.Build()
+	busy += time.Since(t0)
+	return res, postReqs, deleted, busy, nil
+}
+
+// addTouchDeletions adds to the list-derived updates the accounts execution
+// deleted that the list shows no change for: existing empty accounts that a
+// step touched, which EIP-161 deletes. The result stays sorted by address.
+func addTouchDeletions(updates []state.AccountUpdate, deleted map[types.Address]bool, pre state.Reader) ([]state.AccountUpdate, error) {
+	var extra []state.AccountUpdate
+	for addr, del := range deleted {
+		if !del {
+			continue
+		}
+		if _, found := slices.BinarySearchFunc(updates, addr, func(u state.AccountUpdate, a types.Address) int {
+			return u.Address.Compare(&a)
+		}); found {
+			continue
+		}
+		if _, exists, err := pre.Account(addr); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrState, err)
+		} else if exists {
+			extra = append(extra, state.AccountUpdate{Address: addr, Deleted: true})
+		}
+	}
+	if len(extra) == 0 {
+		return updates, nil
+	}
+	out := append(slices.Clip(updates), extra...)
+	slices.SortFunc(out, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
+	return out, nil
+}
+
+// checkGathered verifies, in invariant builds, that the schedule handed out
+// every step exactly once and that the streamed receipts root is the one
+// computed from all receipts at once.
+func (pp *ParallelProcessor) checkGathered(res *Result, order []int32) {
+	seen := make([]bool, len(order))
+	for _, j := range order {
+		if j < 0 || int(j) >= len(order) || seen[j] {
+			invariants.AssertionFailedf("exec: schedule %v is not a permutation of the steps", order)
+			return
+		}
+		seen[j] = true
+	}
+	want := trie.OrderedRoot(len(res.Receipts), func(i int, dst []byte) []byte { return res.Receipts[i].AppendConsensus(dst) })
+	if res.ReceiptsRoot != want {
+		invariants.AssertionFailedf("exec: streamed receipts root %s, from all receipts %s", res.ReceiptsRoot, want)
+	}
+}
+
+// checkAgainstSequential executes the block again sequentially, in
+// invariant builds, and verifies that the accepted parallel result is the
+// sequential one: gas, bloom, receipts, requests, the rebuilt list and the
+// post-state root.
+func (pp *ParallelProcessor) checkAgainstSequential(block *types.Block, pre state.Reader, getHash func(uint64) types.Hash, merkleize Merkleizer, got *Result) {
+	want, err := pp.seq.Process(context.Background(), block, pre, getHash)
+	if err != nil {
+		invariants.AssertionFailedf("exec: block %d accepted in parallel, rejected sequentially: %v", block.Header.Number, err)
+		return
+	}
+	switch {
+	case want.GasUsed != got.GasUsed || want.Bloom != got.Bloom || want.ReceiptsRoot != got.ReceiptsRoot:
+		invariants.AssertionFailedf("exec: block %d: parallel gas/bloom/receipts differ from the sequential run", block.Header.Number)
+	case types.CalcRequestsHash(want.Requests) != types.CalcRequestsHash(got.Requests):
+		invariants.AssertionFailedf("exec: block %d: parallel requests differ from the sequential run", block.Header.Number)
+	case want.AccessList.Hash() != got.AccessList.Hash():
+		invariants.AssertionFailedf("exec: block %d: the access lists differ", block.Header.Number)
+	}
+	// The updates may differ in entries that change nothing (an account
+	// written back with its own values, a deletion of an absent account):
+	// the roots may not.
+	root, _, err := merkleize(context.Background(), want.Updates)
+	if err != nil || root != got.Root {
+		invariants.AssertionFailedf("exec: block %d: parallel root %s, sequential %s (%v)", block.Header.Number, got.Root, root, err)
+	}
+}
