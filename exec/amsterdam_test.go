@@ -293,3 +293,23 @@ func TestVerdictOrder(t *testing.T) {
 		t.Errorf("parallel stats %+v, want the real block's run", st)
 	}
 }
+
+// TestNilBlock: a nil block is an error, on both paths, not a panic.
+func TestNilBlock(t *testing.T) {
+	chain, _ := hiveChain(t, 1)
+	head := chain.Head().Hash()
+	for _, workers := range []int{0, 2} {
+		if workers > 0 {
+			chain.EnableParallel(workers, 0)
+		}
+		if _, err := chain.Insert(context.Background(), nil); !errors.Is(err, exec.ErrNilBlock) {
+			t.Errorf("workers %d: Insert(nil): %v, want ErrNilBlock", workers, err)
+		}
+		if _, err := chain.InsertWithAccessList(context.Background(), nil, []byte{0xc0}); !errors.Is(err, exec.ErrNilBlock) {
+			t.Errorf("workers %d: InsertWithAccessList(nil): %v, want ErrNilBlock", workers, err)
+		}
+	}
+	if chain.Head().Hash() != head {
+		t.Fatal("a nil block moved the head")
+	}
+}

@@ -209,6 +209,9 @@ func (c *Chain) Insert(ctx context.Context, block *types.Block) (*Result, error)
 // Amsterdam is an error. nil raw means no list. The list is stored with the
 // block.
 func (c *Chain) InsertWithAccessList(ctx context.Context, block *types.Block, raw []byte) (*Result, error) {
+	if block == nil {
+		return nil, ErrNilBlock
+	}
 	h := &block.Header
 	parent, ok, err := c.header(h.ParentHash)
 	if err != nil {

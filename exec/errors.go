@@ -132,6 +132,9 @@ var (
 var (
 	// ErrUnknownParent: a block's parent was never imported.
 	ErrUnknownParent = errors.New("exec: unknown parent block")
+	// ErrNilBlock: Insert, InsertWithAccessList or Executor.Execute was
+	// given a nil block.
+	ErrNilBlock = errors.New("exec: nil block")
 	// ErrGenesisMismatch: the genesis allocation does not produce the genesis
 	// header's state root, or a database that already holds blocks does not
 	// hold the genesis block given.

@@ -82,6 +82,9 @@ func (e *Executor) Execute(ctx context.Context, block *types.Block, raw []byte, 
 	if parent == nil || parent.Header == nil || parent.State == nil || parent.Nodes == nil {
 		panic("exec: Execute needs the parent's header, state and nodes")
 	}
+	if block == nil {
+		return nil, ErrNilBlock
+	}
 	h := &block.Header
 	c, err := e.check(block, parent.Header, raw)
 	if err != nil {
