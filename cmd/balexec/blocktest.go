@@ -32,7 +32,11 @@ func blockTest(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	opts := blocktest.Options{ParallelWorkers: *parallel, Profile: profile}
+	progress := progressTo(stderr)
+	done := 0
 	sum := blocktest.RunFiles(files, opts, func(file string, outcomes []blocktest.Outcome, loadErr error) {
+		done++
+		progress("blocktest: %d of %d files", done, len(files))
 		if loadErr != nil {
 			fmt.Fprintf(stdout, "FAIL %s: %v\n", file, loadErr)
 			return
@@ -50,6 +54,7 @@ func blockTest(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	})
+	progress("")
 	if *parallel > 0 {
 		fmt.Fprintf(stdout, "parallel executor: %d blocks accepted, %d sent to the sequential run\n", sum.Parallel.Parallel, sum.Parallel.Sequential)
 	}

@@ -403,3 +403,45 @@ func TestRoughEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayBadInput: a negative worker count, a chain file with no blocks
+// and a truncated payloads file are errors that name what is wrong, not
+// empty successes; progress goes nowhere when standard error is not a
+// terminal.
+func TestReplayBadInput(t *testing.T) {
+	genesis := testdata.Repo(t, "hivechain-amsterdam/genesis.json")
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.rlp")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	payloads, err := os.ReadFile(testdata.Repo(t, "hivechain-amsterdam/newpayload.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(dir, "truncated.json")
+	if err := os.WriteFile(truncated, payloads[:len(payloads)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"replay", "--parallel", "-1", "--genesis", genesis, "--chain", testdata.Repo(t, "hivechain-amsterdam/chain.rlp")}, "--parallel -1"},
+		{[]string{"import", "--datadir", dir, "--parallel", "-2", "--genesis", genesis, "--chain", empty}, "--parallel -2"},
+		{[]string{"replay", "--genesis", genesis, "--chain", empty}, empty + ": no blocks"},
+		{[]string{"replay", "--genesis", genesis, "--payloads", truncated}, truncated + ": "},
+	}
+	for _, c := range cases {
+		stdout, stderr, err := runCmdSplit(t, c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want one containing %q\n%s", c.args, err, c.want, stdout)
+		}
+		if strings.Contains(stdout, "passed") {
+			t.Errorf("%v: a summary for no run: %s", c.args, stdout)
+		}
+		if stderr != "" {
+			t.Errorf("%v: standard error, not a terminal, got %q", c.args, stderr)
+		}
+	}
+}

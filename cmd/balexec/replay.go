@@ -71,6 +71,9 @@ type importer struct {
 // open reads the genesis and the blocks and opens the chain: over the store
 // in --datadir, or in memory.
 func (f *chainFlags) open() (*importer, error) {
+	if *f.parallel < 0 {
+		return nil, fmt.Errorf("--parallel %d: want 0 (sequential) or a number of workers", *f.parallel)
+	}
 	profile, err := f.rules.profile()
 	if err != nil {
 		return nil, err
@@ -194,14 +197,17 @@ func replay(args []string, stdout, stderr io.Writer) error {
 	var txs int
 	var gas uint64
 	start := time.Now()
+	progress := progressTo(stderr)
 	at, err := im.run(ctx, func(i int, res *exec.Result) {
 		passed++
 		b := im.blocks[i]
 		txs += len(b.Transactions)
 		gas += res.GasUsed
 		fmt.Fprintf(stdout, "block %d %s: ok, %d txs, %d gas\n", b.Header.Number, b.Hash(), len(b.Transactions), res.GasUsed)
+		progress("replay: %d of %d blocks", i+1, len(im.blocks))
 	})
 	elapsed := time.Since(start)
+	progress("")
 	if err != nil {
 		failed++
 		b := im.blocks[at]
@@ -315,7 +321,13 @@ func loadBlocks(chainFile, payloadFile string) ([]*types.Block, [][]byte, error)
 			return nil, nil, err
 		}
 		blocks, err := splitBlocks(data)
-		return blocks, make([][]byte, len(blocks)), err
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", chainFile, err)
+		}
+		if len(blocks) == 0 {
+			return nil, nil, fmt.Errorf("%s: no blocks", chainFile)
+		}
+		return blocks, make([][]byte, len(blocks)), nil
 	}
 	data, err := os.ReadFile(payloadFile)
 	if err != nil {
@@ -323,7 +335,7 @@ func loadBlocks(chainFile, payloadFile string) ([]*types.Block, [][]byte, error)
 	}
 	reqs, err := types.ParseNewPayloadRequests(data)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: %w", payloadFile, err)
 	}
 	var (
 		blocks []*types.Block
@@ -336,7 +348,7 @@ func loadBlocks(chainFile, payloadFile string) ([]*types.Block, [][]byte, error)
 		}
 		b, err := engine.Block(r)
 		if err != nil {
-			return nil, nil, fmt.Errorf("payload %d (block %d): %w", i, uint64(r.Payload.BlockNumber), err)
+			return nil, nil, fmt.Errorf("%s: payload %d (block %d): %w", payloadFile, i, uint64(r.Payload.BlockNumber), err)
 		}
 		blocks = append(blocks, b)
 		var list []byte
@@ -344,6 +356,9 @@ func loadBlocks(chainFile, payloadFile string) ([]*types.Block, [][]byte, error)
 			list = r.Payload.BlockAccessList
 		}
 		lists = append(lists, list)
+	}
+	if len(blocks) == 0 {
+		return nil, nil, fmt.Errorf("%s: no blocks after the genesis", payloadFile)
 	}
 	return blocks, lists, nil
 }

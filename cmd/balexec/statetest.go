@@ -29,7 +29,11 @@ func stateTest(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	progress := progressTo(stderr)
+	done := 0
 	sum := statetest.RunFiles(files, statetest.Options{Profile: profile}, func(file string, outcomes []statetest.Outcome, loadErr error) {
+		done++
+		progress("statetest: %d of %d files", done, len(files))
 		if loadErr != nil {
 			fmt.Fprintf(stdout, "FAIL %s: %v\n", file, loadErr)
 			return
@@ -49,6 +53,7 @@ func stateTest(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	})
+	progress("")
 	fmt.Fprintf(stdout, "%d cases of forks before Shanghai not run; 0 skipped for missing precompiles (all are implemented)\n", sum.Unsupported)
 	fmt.Fprintf(stdout, "%d passed, %d failed\n", sum.Passed, sum.Failed)
 	if sum.Failed > 0 || sum.Passed == 0 {
