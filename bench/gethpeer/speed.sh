@@ -10,8 +10,9 @@
 #            'BenchmarkInsert/workload=erc20/' or 'BenchmarkInsert/workload=(dex|nft)/senders=warm/'
 # Environment (defaults in brackets):
 #   COUNT [10]  CPU [1,2]  BENCHTIME [3x]  TIMEOUT [0: none]
+#   TAGS [none]  build tags, e.g. libsecp256k1 (balexec's recovery through the C library)
 #   BLOCKS [0: bench default, 4]  GASLIMIT [0: bench default, 100M]  (bench workloads' size)
-#   OUT [testdata/speed]  where the raw output goes: insert-<UTC date and time>.txt, copied to insert.txt
+#   OUT [testdata/speed]  where the raw output goes: insert-<UTC date and time>[-<tags>].txt, copied to insert[-<tags>].txt
 #
 # Run it on a quiet machine: the figures are only as good as the machine
 # is idle.
@@ -44,15 +45,16 @@ timeout="${TIMEOUT:-0}"
 blocks="${BLOCKS:-0}"
 gaslimit="${GASLIMIT:-0}"
 out="${OUT:-testdata/speed}"
+tags="${TAGS:-}"
 benchstat=(go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da)
 
 mkdir -p "$out"
-raw="$out/insert-$(date -u +%Y-%m-%dT%H%M%SZ).txt"
+raw="$out/insert-$(date -u +%Y-%m-%dT%H%M%SZ)${tags:+-$tags}.txt"
 {
 	# Configuration lines (benchfmt "key: value"), kept with the results.
 	echo "balexec-commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- ../.. 2>/dev/null || echo -dirty)"
 	echo "go-version: $(go env GOVERSION)"
-	echo "bench-args: -bench=$bench -benchtime=$benchtime -count=$count -cpu=$cpu -blocks=$blocks -gaslimit=$gaslimit"
+	echo "bench-args: -tags=$tags -bench=$bench -benchtime=$benchtime -count=$count -cpu=$cpu -blocks=$blocks -gaslimit=$gaslimit"
 	echo "loadavg-at-start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 } >"$raw"
 # One process per core count, started with GOMAXPROCS already at it: the
@@ -61,14 +63,15 @@ raw="$out/insert-$(date -u +%Y-%m-%dT%H%M%SZ).txt"
 # process with -cpu=1,2 every first one-core result was a two-core run.
 bin=$(mktemp -d)/gethpeer.test
 trap 'rm -rf "$(dirname "$bin")"' EXIT
-go test -c -o "$bin" .
+go test -c -tags="$tags" -o "$bin" .
 for procs in ${cpu//,/ }; do
 	GOMAXPROCS="$procs" "$bin" -test.run='^$' -test.bench="$bench" -test.benchtime="$benchtime" -test.count="$count" \
 		-test.cpu="$procs" -test.timeout="$timeout" -blocks="$blocks" -gaslimit="$gaslimit" | tee -a "$raw"
 done
 echo "loadavg-at-end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" >>"$raw"
-if [[ "$raw" != "$out/insert.txt" ]]; then
-	cp "$raw" "$out/insert.txt"
+latest="$out/insert${tags:+-$tags}.txt"
+if [[ "$raw" != "$latest" ]]; then
+	cp "$raw" "$latest"
 fi
 
 rows=/workload,/senders,/gomaxprocs
