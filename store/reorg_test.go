@@ -156,6 +156,31 @@ func TestReorg(t *testing.T) {
 			t.Fatalf("step %d: canonical entry above the head: %v", step, err)
 		}
 	}
+	if tooDeep == 0 {
+		// The draw never reached a parent beyond the history (a tree that
+		// kept reorganising near its root): grow the head past it, then
+		// a block on the first block must be too deep and change nothing.
+		for i := range history + 1 {
+			b, err := commit(steps+1+i, head)
+			if err != nil {
+				t.Fatalf("extending the head: %v", err)
+			}
+			blocks = append(blocks, *b)
+			head = &blocks[len(blocks)-1]
+			highest = max(highest, b.h.Number)
+			extends++
+		}
+		if _, err := commit(steps+history+2, &blocks[0]); !errors.Is(err, store.ErrReorgTooDeep) {
+			t.Fatalf("block on block %d (head %d): %v, want ErrReorgTooDeep", blocks[0].h.Number, head.h.Number, err)
+		}
+		tooDeep++
+		if hd, _, err := db.Head(); err != nil || hd.Hash != head.h.Hash() {
+			t.Fatalf("the rejected block moved the head: %d %s (%v)", hd.Number, hd.Hash, err)
+		}
+		if err := checkState(db, head.model); err != nil {
+			t.Fatalf("after the rejected block: %v", err)
+		}
+	}
 	st, err := db.Stats()
 	if err != nil {
 		t.Fatal(err)
