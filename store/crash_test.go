@@ -1,18 +1,15 @@
 package store_test
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/balexec/balexec/internal/crashtest"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/store"
 )
@@ -58,10 +55,6 @@ func TestCrash(t *testing.T) {
 	seed := rand.Uint64()
 	t.Logf("seed: %d, running for %v (set %s for longer)", seed, budget, crashTimeEnv)
 	rng := rand.New(rand.NewPCG(seed, 0xc4a54))
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	g := newGen(seed, crashPop)
 
@@ -82,53 +75,18 @@ func TestCrash(t *testing.T) {
 		if !early {
 			delay = time.Duration(rng.Int64N(int64(150 * time.Millisecond)))
 		}
-		cmd := exec.Command(exe, "-test.run=^TestCrash$", "-test.count=1")
-		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d", crashChildEnv, dir, seed))
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
+		o := crashtest.Run(t, crashtest.Kill{
+			Test: "TestCrash", Env: []string{fmt.Sprintf("%s=%s %d", crashChildEnv, dir, seed)},
+			Prefix: "committed ", Early: early, Delay: delay,
+		})
+		if o.NoProgress {
+			t.Errorf("iteration %d: the child committed nothing in a minute", iterations)
 		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		var acked atomic.Int64
-		acked.Store(-1)
-		done, first := make(chan struct{}), make(chan struct{})
-		go func() {
-			defer close(done)
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				if n, ok := strings.CutPrefix(sc.Text(), "committed "); ok {
-					if v, err := strconv.ParseInt(n, 10, 64); err == nil {
-						if acked.Swap(v) == -1 {
-							close(first)
-						}
-					}
-				}
-			}
-		}()
-		if !early {
-			select {
-			case <-first:
-			case <-done: // the child died: Wait reports it
-			case <-time.After(time.Minute):
-				t.Errorf("iteration %d: the child committed nothing in a minute", iterations)
-			}
-		}
-		time.Sleep(delay)
-		killErr := cmd.Process.Kill()
-		<-done
-		waitErr := cmd.Wait()
-		if killErr == nil {
+		if o.Killed {
 			kills++
 		}
-		if ws, ok := cmd.ProcessState.Sys().(interface{ Signaled() bool }); ok && !ws.Signaled() && waitErr != nil {
-			t.Fatalf("iteration %d: child failed: %v\n%s", iterations, waitErr, stderr.String())
-		}
 
-		last := acked.Load()
+		last := o.Last
 		db, err := store.Open(dir, store.Options{CacheSize: 1 << 20})
 		if err != nil {
 			t.Fatalf("iteration %d (killed after %v, last reported block %d): reopen: %v", iterations, delay, last, err)

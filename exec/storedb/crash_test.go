@@ -1,20 +1,14 @@
 package storedb_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
-	"strconv"
-	"strings"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/balexec/balexec/internal/crashtest"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -56,10 +50,6 @@ func TestCrash(t *testing.T) {
 	seed := rand.Uint64()
 	t.Logf("seed: %d, running for %v (set %s for longer)", seed, budget, crashTimeEnv)
 	rng := rand.New(rand.NewPCG(seed, 0xc4a54))
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	h := loadHive(t)
 	number := make(map[uint64]int, len(h.blocks)) // block number -> index
 	for i, b := range h.blocks {
@@ -84,57 +74,18 @@ func TestCrash(t *testing.T) {
 		if early {
 			delay = time.Duration(rng.Int64N(int64(50 * time.Millisecond)))
 		}
-		cmd := exec.Command(exe, "-test.run=^TestCrash$", "-test.count=1")
-		cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
+		o := crashtest.Run(t, crashtest.Kill{
+			Test: "TestCrash", Env: []string{crashChildEnv + "=" + dir},
+			Prefix: "imported ", Early: early, Delay: delay,
+		})
+		if o.NoProgress {
+			t.Errorf("iteration %d: the child imported nothing in a minute", iterations)
 		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		var reported atomic.Int64
-		reported.Store(-1)
-		done, first := make(chan struct{}), make(chan struct{})
-		go func() {
-			defer close(done)
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				if n, ok := strings.CutPrefix(sc.Text(), "imported "); ok {
-					if v, err := strconv.ParseInt(n, 10, 64); err == nil {
-						if reported.Swap(v) == -1 {
-							close(first)
-						}
-					}
-				}
-			}
-		}()
-		if !early {
-			select {
-			case <-first:
-			case <-done:
-			case <-time.After(time.Minute):
-				t.Errorf("iteration %d: the child imported nothing in a minute", iterations)
-			}
-		}
-		time.Sleep(delay)
-		killErr := cmd.Process.Signal(syscall.SIGKILL)
-		<-done
-		waitErr := cmd.Wait()
-		signalled := false
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok {
-			signalled = ws.Signaled()
-		}
-		if killErr == nil && signalled {
+		if o.Killed {
 			kills++
 		}
-		if !signalled && waitErr != nil {
-			t.Fatalf("iteration %d: child failed: %v\n%s", iterations, waitErr, stderr.String())
-		}
 
-		last := reported.Load()
+		last := o.Last
 		db := openStore(t, dir)
 		hd, ok, err := db.Head()
 		if err != nil {
@@ -168,7 +119,7 @@ func TestCrash(t *testing.T) {
 		}
 		maxHead = max(maxHead, hd.Number)
 		how := "killed"
-		if !signalled {
+		if !o.Killed {
 			how = "finished"
 		}
 		t.Logf("iteration %d: %s after %v (early %v), last reported %d, head %d", iterations, how, delay.Round(time.Millisecond), early, last, head)
