@@ -246,8 +246,23 @@ func (db *DB) writeState(batch *pebble.Batch, reader pebble.Reader, h *types.Hea
 			// survive this range deletion.
 			err = batch.DeleteRange(lo[:], hi[:], nil)
 		}
+		// Every slot the update writes must hold its value in the account's
+		// storage trie under the new root (the path to a changed slot is
+		// new, so these reads come from the block's own nodes).
+		var storage *trie.SecureTrie
+		if len(u.Storage) > 0 {
+			var serr error
+			if storage, serr = trie.NewSecure(acct.Root, overlay{nodes, &db.View}); serr != nil {
+				return fmt.Errorf("%w: storage root %s of %s: %w", ErrInconsistent, acct.Root, u.Address, serr)
+			}
+		}
 		for j := range u.Storage {
 			s := &u.Storage[j]
+			if got, serr := storage.GetStorage(s.Key); serr != nil {
+				return fmt.Errorf("%w: slot %#x of %s in the new trie: %w", ErrInconsistent, &s.Key, u.Address, serr)
+			} else if got != s.Value {
+				return fmt.Errorf("%w: slot %#x of %s: update has %#x, the new trie %#x", ErrInconsistent, &s.Key, u.Address, &s.Value, &got)
+			}
 			sk := storageKey(&u.Address, &s.Key)
 			key := (*[32]byte)(sk[1+types.AddressLength:])
 			if s.Value.IsZero() {

@@ -301,6 +301,21 @@ func TestCommitRejects(t *testing.T) {
 			b.Updates = append(b.Updates, b.Updates[0])
 		}, store.ErrInconsistent},
 		"access list hash": {func(b *store.Block) { b.AccessList = []byte{0xc1, 0x01} }, store.ErrInconsistent},
+		// A slot value the new trie does not hold: the account fields
+		// agree, only the storage lies.
+		"wrong slot": {func(b *store.Block) {
+			// (good clones the updates, not their slots: copy before
+			// changing them.)
+			for i := range b.Updates {
+				if st := slices.Clone(b.Updates[i].Storage); len(st) > 0 {
+					st[0].Value.AddUint64(&st[0].Value, 1)
+					b.Updates[i].Storage = st
+					return
+				}
+			}
+			u := &b.Updates[firstLive]
+			u.Storage = []state.SlotUpdate{{Key: *uint256.NewInt(0xdead), Value: *uint256.NewInt(1)}}
+		}, store.ErrInconsistent},
 		"not deleted": {func(b *store.Block) {
 			b.Updates[firstLive].Deleted = true
 		}, store.ErrInconsistent},
