@@ -41,17 +41,7 @@ func TestCrash(t *testing.T) {
 		crashChild(t, spec)
 		return
 	}
-	budget := 3 * time.Second
-	if testing.Short() {
-		budget = time.Second
-	}
-	if s := os.Getenv(crashTimeEnv); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil {
-			t.Fatalf("%s: %v", crashTimeEnv, err)
-		}
-		budget = d
-	}
+	budget := crashtest.Budget(t, crashTimeEnv, 3*time.Second, time.Second)
 	seed := rand.Uint64()
 	t.Logf("seed: %d, running for %v (set %s for longer)", seed, budget, crashTimeEnv)
 	rng := rand.New(rand.NewPCG(seed, 0xc4a54))

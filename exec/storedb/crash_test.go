@@ -36,17 +36,7 @@ func TestCrash(t *testing.T) {
 		crashChild(t, dir)
 		return
 	}
-	budget := 4 * time.Second
-	if testing.Short() {
-		budget = 1500 * time.Millisecond
-	}
-	if s := os.Getenv(crashTimeEnv); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil {
-			t.Fatalf("%s: %v", crashTimeEnv, err)
-		}
-		budget = d
-	}
+	budget := crashtest.Budget(t, crashTimeEnv, 4*time.Second, 1500*time.Millisecond)
 	seed := rand.Uint64()
 	t.Logf("seed: %d, running for %v (set %s for longer)", seed, budget, crashTimeEnv)
 	rng := rand.New(rand.NewPCG(seed, 0xc4a54))

@@ -99,3 +99,22 @@ func Run(t testing.TB, k Kill) Outcome {
 	o.Last = last.Load()
 	return o
 }
+
+// Budget returns how long a crash test keeps killing children: normal, or
+// short with -short, unless the environment variable env holds a Go
+// duration, which wins.
+func Budget(t testing.TB, env string, normal, short time.Duration) time.Duration {
+	t.Helper()
+	budget := normal
+	if testing.Short() {
+		budget = short
+	}
+	if s := os.Getenv(env); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			t.Fatalf("%s: %v", env, err)
+		}
+		budget = d
+	}
+	return budget
+}
