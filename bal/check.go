@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"sync/atomic"
 
 	"github.com/holiman/uint256"
 )
@@ -20,17 +21,27 @@ import (
 //     an entry of the list at index k with the same value;
 //   - and the list has no other entries at index k.
 //
-// The list's reads are block-wide, so a read the list names that no step made
-// is not caught here; the hash of the rebuilt list is the backstop for that.
+// The list's accounts and reads are block-wide, so an account or a read the
+// list names that no step made is not caught here: [Coverage] checks the
+// fragments as CheckFragment does and also notes what they covered.
 // Several steps sharing an index (the system calls) must be merged into one
 // fragment before the check. CheckFragment does not allocate.
 func (lk *Lookup) CheckFragment(k uint32, f *Fragment) error {
+	return lk.check(k, f, nil)
+}
+
+// check is CheckFragment, marking in c (when not nil) the accounts and reads
+// of the list the fragment covers.
+func (lk *Lookup) check(k uint32, f *Fragment, c *Coverage) error {
 	matched := uint32(0)
 	for ai := range f.accounts {
 		fa := &f.accounts[ai]
 		pos, ok := lk.Find(fa.addr)
 		if !ok {
 			return fmt.Errorf("%w: account %s accessed at index %d is not in the list", ErrFragmentMismatch, fa.addr, k)
+		}
+		if c != nil {
+			mark(c.accounts, pos)
 		}
 		a := &lk.list.Accounts[pos]
 		if fa.hasBalance {
@@ -63,8 +74,15 @@ func (lk *Lookup) CheckFragment(k uint32, f *Fragment) error {
 		sc := findSlot(a.StorageChanges, &s.key.slot)
 		written := sc != nil
 		if !s.written {
-			if !written && !containsSlot(a.StorageReads, &s.key.slot) {
+			if written {
+				continue // written at some index: the rebuilt list drops the read
+			}
+			r, ok := slices.BinarySearchFunc(a.StorageReads, &s.key.slot, func(r uint256.Int, s *uint256.Int) int { return r.Cmp(s) })
+			if !ok {
 				return fmt.Errorf("%w: account %s slot %s read at index %d is not in the list", ErrFragmentMismatch, addr, s.key.slot.Hex(), k)
+			}
+			if c != nil {
+				mark(c.reads, int(lk.readBase[pos])+r)
 			}
 			continue
 		}
@@ -84,6 +102,9 @@ func (lk *Lookup) CheckFragment(k uint32, f *Fragment) error {
 	}
 	if matched != want {
 		return fmt.Errorf("%w: the list has %d changes at index %d, the step made %d", ErrFragmentMismatch, want, k, matched)
+	}
+	if c != nil && int(k) < len(c.indices) {
+		c.indices[k].Store(true)
 	}
 	return nil
 }
@@ -113,9 +134,83 @@ func findIndex[E any](entries []E, k uint32, index func(E) uint32) (E, bool) {
 	return entries[i], true
 }
 
-func containsSlot(reads []uint256.Int, slot *uint256.Int) bool {
-	_, ok := slices.BinarySearchFunc(reads, slot, func(r uint256.Int, s *uint256.Int) int { return r.Cmp(s) })
-	return ok
+// Coverage checks the fragments of a block's steps against its list as
+// [Lookup.CheckFragment] does, and notes which of the list's accounts and
+// storage reads they covered. When every step's fragment passed Check and
+// Complete returns nil, the list is exactly the one the fragments build
+// ([Builder], merged at their indices): Check matched every change of the
+// list at every index, one to one, and Complete finds every account and
+// every read covered; the list being valid (sorted, no duplicates, reads
+// apart from writes) leaves no other way to differ. The parallel executor
+// uses it instead of building the list again and comparing, which costs a
+// sort of every entry of the block on the path that gathers the steps.
+//
+// Check may be called from many goroutines at once, one index each;
+// Complete must follow every Check (after a join). Reset prepares a
+// Coverage for the next list, keeping its memory. The zero Coverage must be
+// Reset before use.
+type Coverage struct {
+	lk       *Lookup
+	accounts []atomic.Bool // by position in the list
+	reads    []atomic.Bool // by Lookup.readBase[position] + position in StorageReads
+	indices  []atomic.Bool // the indices whose fragment passed, up to the list's last change
+}
+
+// Reset empties c for the list lk indexes.
+func (c *Coverage) Reset(lk *Lookup) {
+	c.lk = lk
+	c.accounts = resetFlags(c.accounts, len(lk.keys))
+	c.reads = resetFlags(c.reads, lk.nreads)
+	c.indices = resetFlags(c.indices, len(lk.perIndex))
+}
+
+func resetFlags(f []atomic.Bool, n int) []atomic.Bool {
+	if cap(f) < n {
+		return make([]atomic.Bool, n)
+	}
+	f = f[:n]
+	clear(f)
+	return f
+}
+
+// mark sets flag i, without a write when it is set already: hot accounts
+// (the fee recipient, a popular contract) are marked by most steps, and
+// loads of a shared cache line do not contend as stores do.
+func mark(flags []atomic.Bool, i int) {
+	if !flags[i].Load() {
+		flags[i].Store(true)
+	}
+}
+
+// Check is [Lookup.CheckFragment] on the fragment of the step at index k,
+// noting what it covered.
+func (c *Coverage) Check(k uint32, f *Fragment) error {
+	return c.lk.check(k, f, c)
+}
+
+// Complete returns an error wrapping ErrNotAccessed when the list has
+// changes at an index no fragment was checked at, or names an account that
+// no checked fragment touched, or a storage read that none made: the first
+// in that order, then in list order.
+func (c *Coverage) Complete() error {
+	for k, n := range c.lk.perIndex {
+		if n > 0 && !c.indices[k].Load() {
+			return fmt.Errorf("%w: %d changes at index %d, which no step passed", ErrNotAccessed, n, k)
+		}
+	}
+	for i := range c.accounts {
+		a := &c.lk.list.Accounts[i]
+		if !c.accounts[i].Load() {
+			return fmt.Errorf("%w: account %s", ErrNotAccessed, a.Address)
+		}
+		base := int(c.lk.readBase[i])
+		for r := range a.StorageReads {
+			if !c.reads[base+r].Load() {
+				return fmt.Errorf("%w: account %s slot %s read", ErrNotAccessed, a.Address, a.StorageReads[r].Hex())
+			}
+		}
+	}
+	return nil
 }
 
 // Equal reports whether a and b are the same list, entry for entry. It is

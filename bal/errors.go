@@ -57,3 +57,7 @@ var (
 // ErrFragmentMismatch: what a step recorded during execution disagrees with
 // the block access list at the step's index (Lookup.CheckFragment).
 var ErrFragmentMismatch = errors.New("bal: execution disagrees with the block access list")
+
+// ErrNotAccessed: the block access list names an account or a storage read
+// that no step of the block made (Coverage.Complete).
+var ErrNotAccessed = errors.New("bal: the list names an access no step made")

@@ -41,6 +41,10 @@ type Lookup struct {
 	// the hash of list.Accounts[i].CodeChanges[j] is hashes[codeBase[i]+j].
 	hashes   []types.Hash
 	codeBase []uint32
+	// The storage reads of list.Accounts[i] are numbered readBase[i] on,
+	// nreads in all, for Coverage.
+	readBase []uint32
+	nreads   int
 	// perIndex[k] counts the entries (storage writes, balance, nonce and code
 	// changes) at index k, for CheckFragment; indices past it have none.
 	perIndex []uint32
@@ -93,6 +97,7 @@ func NewLookup(l *BlockAccessList) *Lookup {
 		list:     l,
 		keys:     make([]addrKey, len(l.Accounts)),
 		codeBase: make([]uint32, len(l.Accounts)),
+		readBase: make([]uint32, len(l.Accounts)),
 	}
 	n := 0
 	for i := range l.Accounts {
@@ -100,6 +105,8 @@ func NewLookup(l *BlockAccessList) *Lookup {
 		lk.keys[i] = keyOf(&a.Address)
 		lk.codeBase[i] = uint32(n)
 		n += len(a.CodeChanges)
+		lk.readBase[i] = uint32(lk.nreads)
+		lk.nreads += len(a.StorageReads)
 		for _, sc := range a.StorageChanges {
 			for _, w := range sc.Writes {
 				lk.countAt(w.Index)

@@ -18,7 +18,7 @@ import (
 
 // gather consumes the steps in block order while the workers run, waiting
 // on wake for the next one to finish. It returns the result so far
-// (receipts, gas, the receipts trie in pp.receipts, the rebuilt list), the
+// (receipts, gas, the receipts trie in pp.receipts), the
 // post-execution requests, the accounts execution left deleted, and the
 // time it spent working (not waiting).
 func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []stepOut, wake <-chan struct{}) (*Result, [][]byte, map[types.Address]bool, time.Duration, error) {
@@ -26,8 +26,6 @@ func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []s
 	res := &Result{Receipts: make([]*types.Receipt, 0, n)}
 	gp := evm.NewGasPool(env.ctx.GasLimit)
 	pp.receipts.Reset(n)
-	builder := &pp.builder
-	builder.Reset()
 	var (
 		postReqs [][]byte
 		deleted  map[types.Address]bool // only accounts deleted at some step
@@ -85,15 +83,9 @@ func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []s
 				}
 			}
 		}
-		builder.Merge(uint32(j), out.frag)
-		pp.giveFrag(out.frag)
-		out.frag = nil
 		busy += time.Since(t0)
 	}
-	t0 := time.Now()
 	res.GasUsed = gp.Used()
-	res.AccessList = builder.Build()
-	busy += time.Since(t0)
 	return res, postReqs, deleted, busy, nil
 }
 

@@ -15,28 +15,6 @@ import (
 // The steps of the parallel path: their schedule, the workers' state and
 // the run of one step on its view.
 
-// takeFrag returns an empty fragment, from the free list when it has one.
-func (pp *ParallelProcessor) takeFrag() *bal.Fragment {
-	pp.frags.Lock()
-	n := len(pp.frags.free)
-	if n == 0 {
-		pp.frags.Unlock()
-		return bal.NewFragment()
-	}
-	f := pp.frags.free[n-1]
-	pp.frags.free = pp.frags.free[:n-1]
-	pp.frags.Unlock()
-	f.Reset()
-	return f
-}
-
-// giveFrag puts a fragment nobody uses any more on the free list.
-func (pp *ParallelProcessor) giveFrag(f *bal.Fragment) {
-	pp.frags.Lock()
-	pp.frags.free = append(pp.frags.free, f)
-	pp.frags.Unlock()
-}
-
 // resetOuts returns the step outputs for a block of steps steps, reusing
 // the previous block's.
 func (pp *ParallelProcessor) resetOuts(steps int) []stepOut {
@@ -111,7 +89,7 @@ func (pp *ParallelProcessor) prepareWorkers(count int, env *blockEnv) error {
 		if err != nil {
 			return err
 		}
-		wk := &parallelWorker{sdb: state.New(nil), steps: newStepper(), vm: vm}
+		wk := &parallelWorker{sdb: state.New(nil), steps: newStepper(), vm: vm, frag: bal.NewFragment()}
 		wk.chainID.SetUint64(pp.cfg.ChainID)
 		pp.ws = append(pp.ws, wk)
 	}
@@ -128,8 +106,8 @@ func (pp *ParallelProcessor) prepareWorkers(count int, env *blockEnv) error {
 func (pp *ParallelProcessor) runStep(ctx context.Context, wk *parallelWorker, env *blockEnv, lk *bal.Lookup, pre state.Reader, j int, out *stepOut) {
 	view := &wk.view
 	*view = state.BALView{Base: pre, Lookup: lk, K: uint32(j)}
-	frag := pp.takeFrag()
-	out.frag = frag
+	frag := wk.frag
+	frag.Reset()
 	n := len(env.block.Transactions)
 	if j == 0 || j == n+1 {
 		// A group of system steps sharing the index: one after the other on a
@@ -185,7 +163,7 @@ func (pp *ParallelProcessor) runStep(ctx context.Context, wk *parallelWorker, en
 		out.execGas, out.stateGas = res.ExecutionGas, res.StateGas
 	}
 	if ctx.Err() == nil {
-		if err := lk.CheckFragment(uint32(j), frag); err != nil {
+		if err := pp.cov.Check(uint32(j), frag); err != nil {
 			out.listErr = fmt.Errorf("%w: step at index %d: %w", ErrBALHashMismatch, j, err)
 		}
 	}
