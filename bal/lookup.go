@@ -157,6 +157,9 @@ func (lk *Lookup) All() iter.Seq2[int, *AccountAccess] {
 	}
 }
 
+// AddressAt returns the address of the account at position i.
+func (lk *Lookup) AddressAt(i int) types.Address { return lk.list.Accounts[i].Address }
+
 // Find returns the position of addr in the list and whether it is there.
 func (lk *Lookup) Find(addr types.Address) (int, bool) {
 	k := keyOf(&addr)

@@ -49,7 +49,7 @@ func BenchmarkImport(b *testing.B) {
 func benchImport(b *testing.B, w *Workload, parallel bool) {
 	in := w.Input()
 	b.ReportAllocs()
-	var cpu time.Duration
+	var cpu, gc time.Duration
 	for range b.N { // not b.Loop: it ignores -cpu (Go 1.26), and this benchmark scales with GOMAXPROCS
 		b.StopTimer()
 		chain, err := in.NewChain()
@@ -67,7 +67,7 @@ func benchImport(b *testing.B, w *Workload, parallel bool) {
 			b.Fatal(err)
 		}
 		runtime.GC()
-		c0 := cpuTime()
+		c0, g0 := cpuTime(), gcTime()
 		b.StartTimer()
 		// The label marks the import's samples (and those of the goroutines
 		// it starts) in a -cpuprofile: pprof -tagfocus=phase=import.
@@ -83,6 +83,7 @@ func benchImport(b *testing.B, w *Workload, parallel bool) {
 		}
 		b.StopTimer()
 		cpu += cpuTime() - c0
+		gc += gcTime() - g0
 		if st := chain.ParallelStats(); parallel && st.Sequential > 0 {
 			b.Fatal(fmt.Sprintf("%d blocks fell back to the sequential processor", st.Sequential))
 		}
@@ -91,5 +92,6 @@ func benchImport(b *testing.B, w *Workload, parallel bool) {
 	n := float64(b.N * len(w.Blocks))
 	b.ReportMetric(b.Elapsed().Seconds()*1e3/n, "ms/block")
 	b.ReportMetric(cpu.Seconds()*1e3/n, "cpu-ms/block")
+	b.ReportMetric(gc.Seconds()*1e3/n, "gc-cpu-ms/block")
 	b.ReportMetric(float64(w.Gas)*float64(b.N)/b.Elapsed().Seconds()/1e6, "mgas/s")
 }

@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"github.com/balexec/balexec/chainspec"
 	"reflect"
+	"runtime/metrics"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/balexec/balexec/chainspec"
 
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/exec/evm"
@@ -35,6 +37,17 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// gcTime returns the CPU time the garbage collector has used so far (the
+// runtime's estimate: its mark workers, assists and pauses).
+func gcTime() time.Duration {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return time.Duration(s[0].Value.Float64() * float64(time.Second))
 }
 
 // importWorkload imports w's blocks, decoded afresh from their RLP, into a

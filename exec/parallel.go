@@ -123,6 +123,7 @@ type ParallelProcessor struct {
 	// Reused from block to block.
 	outs     []stepOut
 	cov      bal.Coverage
+	base     state.ListBase // the pre-state of the list's accounts, for the steps and the root
 	order    []int32
 	receipts trie.OrderedStream
 	enc      []byte
@@ -267,6 +268,7 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	}
 	lk := bal.NewLookup(list)
 	pp.cov.Reset(lk)
+	pp.base.Reset(pre, lk)
 	ctx, cancel := context.WithCancel(ctx)
 	var bg sync.WaitGroup // the warmer and the root
 	defer func() {
@@ -285,7 +287,7 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	bg.Go(func() {
 		t0 := time.Now()
 		var r rootResult
-		if r.updates, r.err = state.BALUpdates(ctx, lk, pre); r.err == nil {
+		if r.updates, r.err = pp.base.Updates(ctx); r.err == nil {
 			r.root, r.nodes, r.err = merkleize(ctx, r.updates)
 		}
 		r.took = time.Since(t0)

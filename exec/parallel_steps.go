@@ -105,7 +105,7 @@ func (pp *ParallelProcessor) prepareWorkers(count int, env *blockEnv) error {
 // or the post-execution group (j = n+1), on the view at index j.
 func (pp *ParallelProcessor) runStep(ctx context.Context, wk *parallelWorker, env *blockEnv, lk *bal.Lookup, pre state.Reader, j int, out *stepOut) {
 	view := &wk.view
-	*view = state.BALView{Base: pre, Lookup: lk, K: uint32(j)}
+	*view = state.BALView{Base: pre, Lookup: lk, K: uint32(j), Pre: &pp.base}
 	frag := wk.frag
 	frag.Reset()
 	n := len(env.block.Transactions)

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/types"
@@ -30,17 +31,35 @@ type BALView struct {
 	Base   Reader
 	Lookup *bal.Lookup
 	K      uint32
+	// Pre, when not nil, is the block's memo of the base accounts the list
+	// names, over the same Base and Lookup (see ListBase).
+	Pre *ListBase
 }
 
 var _ Reader = (*BALView)(nil)
 
 // Account implements Reader.
 func (v *BALView) Account(addr types.Address) (types.Account, bool, error) {
-	acct, ok, err := v.Base.Account(addr)
+	pos, listed := v.Lookup.Find(addr)
+	if !listed {
+		// A step reading it will fail its check against the list; the view
+		// still answers like the base.
+		return v.Base.Account(addr)
+	}
+	var (
+		acct types.Account
+		ok   bool
+		err  error
+	)
+	if v.Pre != nil {
+		acct, ok, err = v.Pre.At(pos)
+	} else {
+		acct, ok, err = v.Base.Account(addr)
+	}
 	if err != nil {
 		return acct, ok, err
 	}
-	st := v.Lookup.Account(addr, v.K)
+	st := v.Lookup.AccountAt(pos, v.K)
 	if !st.Changed() {
 		return acct, ok, nil
 	}
@@ -93,6 +112,10 @@ func (v *BALView) Code(addr types.Address, codeHash types.Hash) ([]byte, error) 
 // 64 accounts and returns ctx.Err() once ctx is done: a list whose root
 // nobody needs any more stops costing reads.
 func BALUpdates(ctx context.Context, lk *bal.Lookup, pre Reader) ([]AccountUpdate, error) {
+	return balUpdates(ctx, lk, func(i int, a *bal.AccountAccess) (types.Account, bool, error) { return pre.Account(a.Address) })
+}
+
+func balUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.AccountAccess) (types.Account, bool, error)) ([]AccountUpdate, error) {
 	out := make([]AccountUpdate, 0, lk.Len())
 	for i, a := range lk.All() {
 		if i%64 == 0 && ctx.Err() != nil {
@@ -102,7 +125,7 @@ func BALUpdates(ctx context.Context, lk *bal.Lookup, pre Reader) ([]AccountUpdat
 		if !final.Changed() && len(a.StorageChanges) == 0 {
 			continue
 		}
-		acct, ok, err := pre.Account(a.Address)
+		acct, ok, err := preAt(i, a)
 		if err != nil {
 			return nil, err
 		}
@@ -133,4 +156,71 @@ func BALUpdates(ctx context.Context, lk *bal.Lookup, pre Reader) ([]AccountUpdat
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// ListBase memoizes, for one block, the pre-state of the accounts its
+// access list names, by their position in the list. The parallel executor's
+// steps read the fee recipient, senders and contracts through it many times
+// over (every step reads the fee recipient), and the list's post-state
+// (ListBase.Updates) reads every changed account once more: each reads the
+// base (a concurrent cache, a hash, a lock and a map) at most about once
+// per account instead.
+//
+// Any number of goroutines may use a ListBase at once. The first to read an
+// account fills its entry; others reading it meanwhile read the base
+// themselves rather than wait. Reset prepares it for the next block,
+// keeping its memory.
+type ListBase struct {
+	base    Reader
+	lk      *bal.Lookup
+	entries []listBaseEntry
+}
+
+type listBaseEntry struct {
+	state  atomic.Uint32 // entryEmpty, entryFilling, entryReady
+	exists bool
+	acct   types.Account
+}
+
+const (
+	entryEmpty = iota
+	entryFilling
+	entryReady
+)
+
+// Reset empties m for the accounts lk names, read from base.
+func (m *ListBase) Reset(base Reader, lk *bal.Lookup) {
+	m.base, m.lk = base, lk
+	n := lk.Len()
+	if cap(m.entries) < n {
+		m.entries = make([]listBaseEntry, n)
+		return
+	}
+	m.entries = m.entries[:n]
+	for i := range m.entries {
+		m.entries[i].state.Store(entryEmpty)
+	}
+}
+
+// At returns the base account at position pos of the list, and whether it
+// exists.
+func (m *ListBase) At(pos int) (types.Account, bool, error) {
+	e := &m.entries[pos]
+	if e.state.Load() == entryReady {
+		return e.acct, e.exists, nil
+	}
+	acct, ok, err := m.base.Account(m.lk.AddressAt(pos))
+	if err != nil {
+		return acct, ok, err
+	}
+	if e.state.CompareAndSwap(entryEmpty, entryFilling) {
+		e.acct, e.exists = acct, ok
+		e.state.Store(entryReady)
+	}
+	return acct, ok, nil
+}
+
+// Updates is BALUpdates over m's list and base, reading the base through m.
+func (m *ListBase) Updates(ctx context.Context) ([]AccountUpdate, error) {
+	return balUpdates(ctx, m.lk, func(i int, _ *bal.AccountAccess) (types.Account, bool, error) { return m.At(i) })
 }

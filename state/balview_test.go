@@ -1,0 +1,146 @@
+package state_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/state"
+	"github.com/balexec/balexec/types"
+	"github.com/holiman/uint256"
+)
+
+// listAndBase draws a pre-state of accounts and a valid access list over
+// some of them and some new ones, with changes at indices 0..txs+1.
+func listAndBase(rng *rand.Rand, txs int) (*state.Memory, *bal.BlockAccessList, []types.Address) {
+	var addrs []types.Address
+	for i := range 24 {
+		var a types.Address
+		a[0], a[19] = byte(rng.IntN(256)), byte(i)
+		addrs = append(addrs, a)
+	}
+	base := state.NewMemory()
+	var updates []state.AccountUpdate
+	for _, a := range addrs[:16] { // the last 8 do not exist before the block
+		u := state.AccountUpdate{Address: a, Nonce: uint64(rng.IntN(5)), CodeHash: types.EmptyCodeHash}
+		u.Balance.SetUint64(uint64(rng.IntN(1000)))
+		updates = append(updates, u)
+	}
+	base.Apply(sortUpdates(updates))
+	var b bal.Builder
+	for k := range uint32(txs + 2) {
+		f := bal.NewFragment()
+		for range 1 + rng.IntN(4) {
+			a := addrs[rng.IntN(len(addrs))]
+			switch rng.IntN(4) {
+			case 0:
+				f.Touch(a)
+			case 1:
+				f.SetBalance(a, uint256.NewInt(uint64(rng.IntN(1000))))
+			case 2:
+				f.SetNonce(a, uint64(rng.IntN(9)))
+			case 3:
+				f.SetCode(a, []byte{0x60, byte(rng.IntN(256))})
+			}
+		}
+		b.Merge(k, f)
+	}
+	return base, b.Build(), addrs
+}
+
+func sortUpdates(u []state.AccountUpdate) []state.AccountUpdate {
+	for i := 1; i < len(u); i++ {
+		for j := i; j > 0 && u[j].Address.Compare(&u[j-1].Address) < 0; j-- {
+			u[j], u[j-1] = u[j-1], u[j]
+		}
+	}
+	return u
+}
+
+// A view with the block's memo of base accounts reads what a view without
+// it reads, for every account (listed or not) at every index, from many
+// goroutines at once (run with -race); the memo's updates are BALUpdates'.
+// Reset over another base and list forgets the previous block.
+func TestListBaseAgreesWithBase(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 7928))
+	var lb state.ListBase
+	for round := range 20 {
+		txs := 1 + rng.IntN(6)
+		base, list, addrs := listAndBase(rng, txs)
+		lk := bal.NewLookup(list)
+		lb.Reset(base, lk)
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				for k := range uint32(txs + 2) {
+					for i := range addrs {
+						a := addrs[(i+g)%len(addrs)]
+						plain := state.BALView{Base: base, Lookup: lk, K: k}
+						memo := state.BALView{Base: base, Lookup: lk, K: k, Pre: &lb}
+						wa, wok, werr := plain.Account(a)
+						ga, gok, gerr := memo.Account(a)
+						if wa != ga || wok != gok || werr != nil || gerr != nil {
+							t.Errorf("round %d, %s at %d: memo %+v %v %v, base %+v %v %v", round, a, k, ga, gok, gerr, wa, wok, werr)
+							return
+						}
+					}
+				}
+			})
+		}
+		var got []state.AccountUpdate
+		var gotErr error
+		wg.Go(func() { got, gotErr = lb.Updates(context.Background()) })
+		wg.Wait()
+		want, err := state.BALUpdates(context.Background(), lk, base)
+		if err != nil || gotErr != nil {
+			t.Fatal(err, gotErr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: memo updates %+v, BALUpdates %+v", round, got, want)
+		}
+	}
+}
+
+// failingReader fails the first read of each account, then reads base.
+type failingReader struct {
+	*state.Memory
+	mu     sync.Mutex
+	failed map[types.Address]bool
+}
+
+var errFlaky = errors.New("flaky read")
+
+func (r *failingReader) Account(a types.Address) (types.Account, bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.failed[a] {
+		r.failed[a] = true
+		return types.Account{}, false, errFlaky
+	}
+	return r.Memory.Account(a)
+}
+
+// A failed read of the base is the caller's error and is not remembered:
+// the next read goes to the base again.
+func TestListBaseError(t *testing.T) {
+	base, list, _ := listAndBase(rand.New(rand.NewPCG(5, 5)), 3)
+	r := &failingReader{Memory: base, failed: map[types.Address]bool{}}
+	lk := bal.NewLookup(list)
+	var lb state.ListBase
+	lb.Reset(r, lk)
+	if _, _, err := lb.At(0); !errors.Is(err, errFlaky) {
+		t.Fatalf("first read: %v, want the base's error", err)
+	}
+	got, ok, err := lb.At(0)
+	want, wok, _ := base.Account(lk.AddressAt(0))
+	if err != nil || got != want || ok != wok {
+		t.Fatalf("second read: %+v %v %v, want %+v %v", got, ok, err, want, wok)
+	}
+	if _, err := lb.Updates(context.Background()); !errors.Is(err, errFlaky) {
+		t.Fatalf("updates over unread accounts: %v, want the base's error", err)
+	}
+}
