@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/balexec/balexec/cache"
 	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
+	"github.com/holiman/uint256"
 )
 
 // historyLen is how many ancestors BLOCKHASH can see.
@@ -241,15 +243,24 @@ func (c *Chain) InsertWithAccessList(ctx context.Context, block *types.Block, ra
 		return nil, err
 	}
 	hc := *h
-	if err := c.db.Commit(&BlockCommit{Header: &hc, AccessList: raw, Nodes: res.Nodes, Updates: res.Updates}); err != nil {
+	// The cache moves to the block's post-state while the database stores
+	// it: both only read the updates, and the cache reads nothing from its
+	// next reader until the next block, by which time it is set.
+	next := new(laterReader)
+	var advance sync.WaitGroup
+	cc := c.cache
+	advance.Go(func() { cc.Advance(next, res.Updates) })
+	err = c.db.Commit(&BlockCommit{Header: &hc, AccessList: raw, Nodes: res.Nodes, Updates: res.Updates})
+	advance.Wait()
+	if err != nil {
 		// What the database holds now is unknown to the chain: start the
 		// next block afresh (the kept tries are at a root no block has).
 		c.cache = nil
 		return nil, fmt.Errorf("block %d: %w: commit: %w", h.Number, ErrDatabase, err)
 	}
 	hash := hc.Hash()
-	if next, err := c.db.State(&hc); err == nil {
-		c.cache.Advance(next, res.Updates)
+	if r, err := c.db.State(&hc); err == nil {
+		next.r = r
 		c.cacheBlock = hash
 	} else {
 		c.cache = nil // the next block reads the state afresh
@@ -302,4 +313,21 @@ func (c *Chain) remember(h *types.Header) {
 		c.recentNext = (c.recentNext + 1) % recentHeaders
 	}
 	c.recent[hash] = h
+}
+
+// laterReader is the reader of a block's post-state, handed to the cache
+// before the database has stored the block and set once it has; nothing
+// reads it before.
+type laterReader struct{ r state.Reader }
+
+func (l *laterReader) Account(addr types.Address) (types.Account, bool, error) {
+	return l.r.Account(addr)
+}
+
+func (l *laterReader) Storage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
+	return l.r.Storage(addr, slot)
+}
+
+func (l *laterReader) Code(addr types.Address, codeHash types.Hash) ([]byte, error) {
+	return l.r.Code(addr, codeHash)
 }
