@@ -1,6 +1,8 @@
 package state
 
 import (
+	"encoding/binary"
+
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
@@ -37,8 +39,11 @@ func (s *StateDB) Prepare(sender, coinbase types.Address, dst *types.Address, pr
 	if dst != nil {
 		s.accessAddrs[*dst] = struct{}{}
 	}
-	for _, p := range precompiles {
-		s.accessAddrs[p] = struct{}{}
+	s.warmPre, s.warmPreZero = precompiles, true
+	for i := range precompiles {
+		if binary.BigEndian.Uint64(precompiles[i][:8]) != 0 {
+			s.warmPreZero = false
+		}
 	}
 	for i := range list {
 		t := &list[i]

@@ -85,6 +85,10 @@ type StateDB struct {
 	logs    []types.Log
 
 	accessAddrs map[types.Address]struct{}
+	// warmPre are the precompiles Prepare warmed, kept apart from
+	// accessAddrs (see warmPrecompile).
+	warmPre     []types.Address
+	warmPreZero bool // every warmPre address starts with eight zero bytes
 	accessSlots map[slotKey]struct{}
 	transient   map[slotKey]uint256.Int
 
@@ -125,6 +129,7 @@ func (s *StateDB) Reset(r Reader) {
 	clear(s.logs)
 	s.logs = s.logs[:0]
 	clear(s.accessAddrs)
+	s.warmPre = nil
 	clear(s.accessSlots)
 	clear(s.transient)
 	s.amsterdam, s.frag, s.recording = false, nil, false

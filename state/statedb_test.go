@@ -297,3 +297,50 @@ func TestStateNoAllocsSteadyState(t *testing.T) {
 		t.Fatalf("a reused StateDB allocates %v times per transaction", n)
 	}
 }
+
+// The precompiles Prepare warms are warm until the next Prepare or Reset,
+// whatever reverts in between, as are the sender, the destination, the
+// coinbase and the access list; nothing else is. Also with a precompile
+// list whose addresses do not all start with zero bytes.
+func TestAccessListPrecompiles(t *testing.T) {
+	low := types.MustHexToAddress("0x0000000000000000000000000000000000000005")
+	high := types.MustHexToAddress("0x0100000000000000000000000000000000000100")
+	other := types.MustHexToAddress("0x0000000000000000000000000000000000000006")
+	sender := types.MustHexToAddress("0x00000000000000000000000000000000000000a1")
+	dst := types.MustHexToAddress("0x00000000000000000000000000000000000000b2")
+	coinbase := types.MustHexToAddress("0x00000000000000000000000000000000000000c3")
+	for _, pre := range [][]types.Address{{low}, {low, high}} {
+		s := New(NewMemory())
+		s.Prepare(sender, coinbase, &dst, pre, nil)
+		snap := s.Snapshot()
+		for _, a := range pre {
+			s.AddAddressToAccessList(a) // already warm: no journal entry
+			s.AddSlotToAccessList(a, *uint256.NewInt(1))
+		}
+		s.AddAddressToAccessList(other)
+		s.RevertToSnapshot(snap)
+		for _, a := range append([]types.Address{sender, dst, coinbase}, pre...) {
+			if !s.AddressInAccessList(a) {
+				t.Fatalf("precompiles %v: %s cold after a revert", pre, a)
+			}
+			if addrOK, slotOK := s.SlotInAccessList(a, *uint256.NewInt(1)); !addrOK || slotOK {
+				t.Fatalf("precompiles %v: slot of %s: address warm %v, slot warm %v after a revert", pre, a, addrOK, slotOK)
+			}
+		}
+		if s.AddressInAccessList(other) {
+			t.Fatalf("precompiles %v: %s warm after its revert", pre, other)
+		}
+		if s.AddressInAccessList(high) != (len(pre) == 2) {
+			t.Fatalf("precompiles %v: %s warm %v", pre, high, s.AddressInAccessList(high))
+		}
+		s.Prepare(sender, coinbase, nil, nil, nil)
+		if s.AddressInAccessList(low) || s.AddressInAccessList(dst) {
+			t.Fatalf("precompiles %v: warm after a Prepare without them", pre)
+		}
+		s.Prepare(sender, coinbase, nil, pre, nil)
+		s.Reset(NewMemory())
+		if s.AddressInAccessList(low) {
+			t.Fatalf("precompiles %v: warm after Reset", pre)
+		}
+	}
+}
