@@ -119,7 +119,7 @@ func decodeShort(content []byte) (node, error) {
 	if len(key) == 0 {
 		return nil, fmt.Errorf("%w: extension with empty key", ErrInvalidNode)
 	}
-	child, _, err := decodeRef(rest)
+	child, _, err := decodeRef(rest, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -133,9 +133,13 @@ func decodeShort(content []byte) (node, error) {
 
 func decodeBranch(content []byte) (node, error) {
 	n := &branchNode{}
+	// The hash children share one allocation instead of one each: decoding
+	// branches is most of what resolving a path costs, and the state trie's
+	// branches are mostly full.
+	slab := new([16]hashNode)
 	var err error
 	for i := range n.kids {
-		n.kids[i], content, err = decodeRef(content)
+		n.kids[i], content, err = decodeRef(content, &slab[i])
 		if err != nil {
 			return nil, err
 		}
@@ -154,8 +158,9 @@ func decodeBranch(content []byte) (node, error) {
 }
 
 // decodeRef decodes the child reference at the start of b: the empty string
-// (no child), a 32-byte hash, or an inline node shorter than 32 bytes.
-func decodeRef(b []byte) (node, []byte, error) {
+// (no child), a 32-byte hash, or an inline node shorter than 32 bytes. A hash
+// child is stored in hn when it is not nil, else in a new hashNode.
+func decodeRef(b []byte, hn *hashNode) (node, []byte, error) {
 	kind, content, rest, err := rlp.Split(b)
 	if err != nil {
 		return nil, b, fmt.Errorf("%w: child: %w", ErrInvalidNode, err)
@@ -184,7 +189,11 @@ func decodeRef(b []byte) (node, []byte, error) {
 	case kind == rlp.String && len(content) == 0:
 		return nil, rest, nil
 	case kind == rlp.String && len(content) == types.HashLength:
-		return newHashNode(types.Hash(content)), rest, nil
+		if hn == nil {
+			return newHashNode(types.Hash(content)), rest, nil
+		}
+		hn.ref = ref{n: hashRef, b: types.Hash(content)}
+		return hn, rest, nil
 	}
 	return nil, b, fmt.Errorf("%w: child reference of %d bytes", ErrInvalidNode, len(content))
 }
