@@ -27,8 +27,8 @@ type Profile struct {
 	// Root is the state root's work, on a goroutine of its own from the
 	// start.
 	Root time.Duration
-	// Finish runs after the gather and the root: requests, the comparison
-	// of the rebuilt list, the root's extra work when it merkleizes again.
+	// Finish runs after the gather and the root: requests, the coverage
+	// of the list, the root's extra work when it merkleizes again.
 	Finish time.Duration
 }
 

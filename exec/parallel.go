@@ -20,8 +20,8 @@ import (
 
 // ParallelProcessor executes an Amsterdam block in parallel from its block
 // access list and returns exactly what the sequential Processor returns for
-// it: the same receipts, gas, requests, rebuilt access list and post-state,
-// or the same error.
+// it: the same receipts, gas, requests, access list and post-state, or the
+// same error.
 //
 // # How
 //

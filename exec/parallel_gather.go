@@ -137,7 +137,7 @@ func (pp *ParallelProcessor) checkGathered(res *Result, order []int32) {
 
 // checkAgainstSequential executes the block again sequentially, in
 // invariant builds, and verifies that the accepted parallel result is the
-// sequential one: gas, bloom, receipts, requests, the rebuilt list and the
+// sequential one: gas, bloom, receipts, requests, the access list and the
 // post-state root.
 func (pp *ParallelProcessor) checkAgainstSequential(block *types.Block, pre state.Reader, getHash func(uint64) types.Hash, merkleize Merkleizer, got *Result) {
 	want, err := pp.seq.Process(context.Background(), block, pre, getHash)

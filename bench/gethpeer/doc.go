@@ -111,9 +111,10 @@
 // its index, so no transaction waits for another; sender recovery is
 // parallel too, and the post-state root is computed from the list's final
 // values while the transactions run. What stays serial per block is the
-// in-order gather (gas in two dimensions, receipts, merging each
-// transaction's recorded accesses into the rebuilt list), the decoding,
-// hashing and validation of the list, the comparison of the rebuilt list,
+// in-order gather (gas in two dimensions, receipts; go-ethereum also merges
+// each transaction's recorded accesses into a rebuilt list and compares it,
+// where balexec checks each step against the list in its worker and the
+// list's coverage once), the decoding, hashing and validation of the list,
 // and the account trie update. With more cores the parallel part shrinks as
 // 1/cores and the block time tends to that serial part (Amdahl); the two
 // cores of the machine these numbers come from show only the first step of
