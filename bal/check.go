@@ -216,7 +216,7 @@ func (c *Coverage) Complete() error {
 // Equal reports whether a and b are the same list, entry for entry. It is
 // cheaper than comparing encodings or hashes.
 func Equal(a, b *BlockAccessList) bool {
-	if a == nil || b == nil {
+	if a == nil || b == nil || a == b {
 		return a == b
 	}
 	if len(a.Accounts) != len(b.Accounts) {

@@ -237,7 +237,10 @@ func (e *Executor) execute(ctx context.Context, block *types.Block, c *checked,
 	}
 	res.Timings.ListCheck = c.listCheck
 	res.Timings.Total += c.listCheck
-	if err := Validate(h, res, res.Root); err != nil {
+	// The list given with the block was checked against the header before
+	// execution (on the parallel path by the checks beside it, whose verdict
+	// comes first).
+	if err := validate(h, res, res.Root, list); err != nil {
 		return nil, fmt.Errorf("block %d: %w", h.Number, err)
 	}
 	return res, nil
