@@ -175,27 +175,44 @@ func (t *Trie) batch(keys [][]byte, op func(sub *Trie, n node, i int) (node, boo
 // branches). Uncommitted (dirty) nodes and nodes embedded in their parent
 // are kept. The trie's contents and hash do not change.
 func (t *Trie) Unload(depth int) {
-	t.root = unload(t.root, 0, depth)
+	t.root = unload(t.root, 0, depth, false)
 }
 
-func unload(n node, at, depth int) node {
+// Trim is Unload, except that below depth it keeps decoded the nodes the
+// last commit wrote, the paths of its updated keys, and then forgets which
+// nodes those were. A path written by commit after commit (a hot sender, a
+// pool's slot) stays decoded and the next update need not read and decode
+// it again; one the last commit did not write goes. What stays below depth
+// is bounded by the size of the last commit.
+func (t *Trie) Trim(depth int) {
+	t.root = unload(t.root, 0, depth, true)
+}
+
+// unload drops the clean hashed nodes at or below depth; with keepFresh,
+// not those the last commit wrote. It clears every fresh mark it passes.
+func unload(n node, at, depth int, keepFresh bool) node {
+	drop := func(dirty bool, fresh *bool, r *ref) bool {
+		keep := keepFresh && *fresh
+		*fresh = false
+		return at >= depth && !dirty && !keep && r.n == hashRef
+	}
 	switch n := n.(type) {
 	case *leafNode:
-		if at >= depth && !n.dirty && n.ref.n == hashRef {
+		if drop(n.dirty, &n.fresh, &n.ref) {
 			return newHashNode(n.ref.b)
 		}
 	case *extNode:
-		if at >= depth && !n.dirty && n.ref.n == hashRef {
+		if drop(n.dirty, &n.fresh, &n.ref) {
 			return newHashNode(n.ref.b)
 		}
-		n.child = unload(n.child, at+len(n.key), depth)
+		n.child = unload(n.child, at+len(n.key), depth, keepFresh)
 	case *branchNode:
-		if at >= depth && !n.dirty && n.ref.n == hashRef {
+		if drop(n.dirty, &n.fresh, &n.ref) {
 			return newHashNode(n.ref.b)
 		}
 		for i, k := range n.kids {
 			if k != nil {
-				n.kids[i] = unload(k, at+1, depth)
+				n.kids[i] = unload(k, at+1, depth, keepFresh)
 			}
 		}
 	}

@@ -7,8 +7,9 @@ import (
 )
 
 // hasher computes node references bottom-up, reusing one encoding buffer.
-// While committing (nodes non-nil) it also marks dirty nodes clean and
-// records the encodings of those that are referenced by hash.
+// While committing (nodes non-nil) it also marks dirty nodes clean (and
+// fresh, for Trie.Trim) and records the encodings of those that are
+// referenced by hash.
 type hasher struct {
 	buf    []byte
 	nodes  NodeSet // non-nil while committing
@@ -61,6 +62,7 @@ func (h *hasher) ref(n node) ref {
 			h.seal(&n.ref, n.dirty)
 		}
 		if commit {
+			n.fresh = n.fresh || n.dirty
 			n.dirty = false
 		}
 		return n.ref
@@ -74,6 +76,7 @@ func (h *hasher) ref(n node) ref {
 			h.seal(&n.ref, n.dirty)
 		}
 		if commit {
+			n.fresh = n.fresh || n.dirty
 			n.dirty = false
 		}
 		return n.ref
@@ -92,6 +95,7 @@ func (h *hasher) ref(n node) ref {
 			h.seal(&n.ref, n.dirty)
 		}
 		if commit {
+			n.fresh = n.fresh || n.dirty
 			n.dirty = false
 		}
 		return n.ref

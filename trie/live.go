@@ -12,7 +12,10 @@ import (
 // Depths (in nibbles) to which kept tries stay decoded between blocks: the
 // account trie's upper three levels (at most 16^3 branches, a few
 // megabytes, the shared part of every path in a state of millions of
-// accounts), a hot contract's storage trie's upper two.
+// accounts), a hot contract's storage trie's upper two. Below them only the
+// paths the last block wrote stay decoded (Trie.Trim), as many as that
+// block's updates: accounts and slots written block after block (senders,
+// a token's holders, a pool) are not read and decoded again.
 const (
 	liveAccountDepth = 3
 	liveStorageDepth = 2
@@ -79,7 +82,7 @@ func (l *Live) Update(ctx context.Context, store NodeReader, parent types.Hash, 
 		l.root, l.accounts, l.storage, l.next = types.Hash{}, nil, nil, nil
 		return types.Hash{}, nil, err
 	}
-	accounts.Unload(liveAccountDepth)
+	accounts.Trim(liveAccountDepth)
 	l.root, l.accounts = root, accounts
 	l.keepHottest()
 	return root, nodes, nil
@@ -123,7 +126,7 @@ func (l *Live) keepHottest() {
 	slices.SortFunc(hot, func(x, y entry) int { return y.s.writes - x.s.writes })
 	l.storage = make(map[types.Address]*liveStorage, min(len(hot), liveStorageMax))
 	for _, e := range hot[:min(len(hot), liveStorageMax)] {
-		e.s.t.Unload(liveStorageDepth)
+		e.s.t.Trim(liveStorageDepth)
 		l.storage[e.addr] = e.s
 	}
 	l.next = nil

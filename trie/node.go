@@ -27,6 +27,7 @@ type leafNode struct {
 	val   []byte // non-empty; owned by the node
 	ref   ref
 	dirty bool
+	fresh bool // written by the last commit (see Trim)
 }
 
 // extNode is a shared key segment above a branch.
@@ -35,6 +36,7 @@ type extNode struct {
 	child node   // a *branchNode or a *hashNode referring to one
 	ref   ref
 	dirty bool
+	fresh bool
 }
 
 // branchNode has one slot per nibble and a value for a key that ends here.
@@ -44,6 +46,7 @@ type branchNode struct {
 	val   []byte // nil when no key ends here
 	ref   ref
 	dirty bool
+	fresh bool
 }
 
 // hashNode is a node not yet read from the NodeReader.

@@ -58,6 +58,9 @@ func (s *SecureTrie) Delete(key []byte) error {
 // Unload drops decoded nodes below a nibble depth; see [Trie.Unload].
 func (s *SecureTrie) Unload(depth int) { s.t.Unload(depth) }
 
+// Trim is Trie.Trim.
+func (s *SecureTrie) Trim(depth int) { s.t.Trim(depth) }
+
 // Hash returns the root hash; see [Trie.Hash].
 func (s *SecureTrie) Hash() types.Hash { return s.t.Hash() }
 
