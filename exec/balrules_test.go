@@ -2,7 +2,9 @@ package exec_test
 
 import (
 	"context"
+	"errors"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/balexec/balexec/bal"
@@ -10,6 +12,7 @@ import (
 	"github.com/balexec/balexec/exec"
 	"github.com/balexec/balexec/internal/testdata"
 	"github.com/balexec/balexec/state"
+	"github.com/balexec/balexec/trie"
 	"github.com/balexec/balexec/types"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
@@ -195,5 +198,58 @@ func TestBALWithdrawals(t *testing.T) {
 	e := entry(l, paid)
 	if e == nil || len(e.BalanceChanges) != 1 || e.BalanceChanges[0].Index != 2 || e.BalanceChanges[0].Balance.Uint64() != 5_000_000_000 {
 		t.Errorf("withdrawal %+v, want balance 5 gwei at index 2", e)
+	}
+}
+
+// ParallelProcessor.Process given a list that is not valid, but whose
+// entries every step's check and the coverage of the list accept (a slot the
+// steps only read, listed as a written slot with no writes), does not accept
+// it: the parallel run fails, the sequential run decides, and the result
+// carries the list execution built.
+func TestParallelProcessRejectsUnvalidatedList(t *testing.T) {
+	cfg, err := chainspec.ConfigForNetwork("Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := amsterdamBlock([]*types.Transaction{
+		signedTransfer(t, 0, types.Address{0x10}, 1, 1),
+		signedTransfer(t, 1, types.Address{0x20}, 2, 1),
+	}, nil)
+	built := buildBAL(t, block)
+	noRoot := func(context.Context, []state.AccountUpdate) (types.Hash, trie.NodeSet, error) {
+		return types.Hash{}, nil, nil
+	}
+	noHistory := func(uint64) types.Hash { return types.Hash{} }
+	pp := exec.NewParallelProcessor(cfg, nil, 2)
+	res, err := pp.Process(context.Background(), block, built, balPreState(t), noHistory, noRoot)
+	if err != nil || pp.Stats().Parallel != 1 || res.AccessList != built {
+		t.Fatalf("valid list: %v, stats %+v", err, pp.Stats())
+	}
+	bad := &bal.BlockAccessList{Accounts: slices.Clone(built.Accounts)}
+	moved := false
+	for i := range bad.Accounts {
+		a := &bad.Accounts[i]
+		if len(a.StorageReads) > 0 && len(a.StorageChanges) == 0 {
+			a.StorageChanges = []bal.SlotChanges{{Slot: a.StorageReads[0]}}
+			a.StorageReads = a.StorageReads[1:]
+			moved = true
+			break
+		}
+	}
+	if !moved {
+		t.Fatal("the built list has no account with reads only")
+	}
+	if err := bad.Validate(block.Header.GasLimit, len(block.Transactions)); !errors.Is(err, bal.ErrEmptySlotChanges) {
+		t.Fatalf("the altered list validates: %v", err)
+	}
+	res, err = pp.Process(context.Background(), block, bad, balPreState(t), noHistory, noRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := pp.Stats(); st.Sequential != 1 {
+		t.Fatalf("stats %+v: the invalid list must go to the sequential run", st)
+	}
+	if res.AccessList == bad || res.AccessList.Hash() != built.Hash() {
+		t.Fatal("the result carries the invalid list, not the one execution built")
 	}
 }

@@ -266,6 +266,14 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	if !env.amsterdam {
 		return nil, fmt.Errorf("%w: a block before Amsterdam has no access list", ErrBALBeforeAmsterdam)
 	}
+	// The coverage check proves the steps' list equal to this one only if
+	// this one is valid (sorted, without duplicates), and NewLookup sizes by
+	// its indices: Process's callers validate it (CheckAccessList), and this
+	// guard, a small fraction of a block, keeps a caller who did not from
+	// having a list accepted that differs from the canonical one.
+	if err := list.Validate(block.Header.GasLimit, len(block.Transactions)); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidBAL, err)
+	}
 	lk := bal.NewLookup(list)
 	pp.cov.Reset(lk)
 	pp.base.Reset(pre, lk)
