@@ -45,9 +45,20 @@
 // search over the sorted accounts, slots and indices. It also gives the final
 // values used to derive the post-state. It requires a validated list.
 //
+// # Checking a list against execution
+//
+// [Lookup.CheckFragment] compares one step's fragment with the list's
+// entries at its index. [Coverage] does the same for every step of a block,
+// from any number of goroutines, and notes which of the list's accounts and
+// reads the steps covered; when every check passed and [Coverage.Complete]
+// finds everything covered, the list the fragments would build is the
+// (validated) list itself, without building it: the parallel executor's
+// verdict on a supplied list.
+//
 // # Concurrency
 //
 // A BlockAccessList is plain data: share it read-only. A Lookup is immutable
-// and safe for any number of concurrent readers without locks. Fragment and
-// Builder belong to one goroutine each.
+// and safe for any number of concurrent readers without locks. Coverage.Check
+// may run on many goroutines at once, one index each. Fragment and Builder
+// belong to one goroutine each.
 package bal
