@@ -209,12 +209,21 @@ type Warmer interface {
 // validate the result with Validate.
 func (pp *ParallelProcessor) Process(ctx context.Context, block *types.Block, list *bal.BlockAccessList, pre state.Reader,
 	getHash func(uint64) types.Hash, merkleize Merkleizer) (*Result, error) {
+	// The coverage check proves the steps' list equal to this one only if
+	// this one is valid (sorted, without duplicates), and NewLookup sizes by
+	// its indices. Callers validate it (CheckAccessList; the Executor does
+	// before it calls process); validating again, a small fraction of a
+	// block, keeps a caller who did not from having a list accepted that
+	// differs from the canonical one.
+	if err := list.Validate(block.Header.GasLimit, len(block.Transactions)); err != nil {
+		return pp.sequential(ctx, block, pre, getHash, merkleize)
+	}
 	return pp.process(ctx, block, list, pre, getHash, merkleize, nil)
 }
 
-// process is Process with the checks of the block that run beside its
-// execution (nil for none): their verdict comes first, ahead of the
-// parallel run's and instead of a sequential run.
+// process is Process on a validated list, with the checks of the block that
+// run beside its execution (nil for none): their verdict comes first, ahead
+// of the parallel run's and instead of a sequential run.
 func (pp *ParallelProcessor) process(ctx context.Context, block *types.Block, list *bal.BlockAccessList, pre state.Reader,
 	getHash func(uint64) types.Hash, merkleize Merkleizer, late func() error) (*Result, error) {
 	res, err := pp.parallel(ctx, block, list, pre, getHash, merkleize)
@@ -231,9 +240,18 @@ func (pp *ParallelProcessor) process(ctx context.Context, block *types.Block, li
 		return nil, ctx.Err()
 	}
 	// The parallel run failed: the sequential run decides.
+	return pp.sequential(ctx, block, pre, getHash, merkleize)
+}
+
+// sequential executes block with the sequential processor, for a block the
+// parallel run failed on or could not take (an invalid list), and
+// merkleizes its post-state.
+func (pp *ParallelProcessor) sequential(ctx context.Context, block *types.Block, pre state.Reader,
+	getHash func(uint64) types.Hash, merkleize Merkleizer) (*Result, error) {
 	pp.stats.Sequential++
 	start := time.Now()
-	if res, err = pp.seq.Process(ctx, block, pre, getHash); err != nil {
+	res, err := pp.seq.Process(ctx, block, pre, getHash)
+	if err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
@@ -265,14 +283,6 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	}
 	if !env.amsterdam {
 		return nil, fmt.Errorf("%w: a block before Amsterdam has no access list", ErrBALBeforeAmsterdam)
-	}
-	// The coverage check proves the steps' list equal to this one only if
-	// this one is valid (sorted, without duplicates), and NewLookup sizes by
-	// its indices: Process's callers validate it (CheckAccessList), and this
-	// guard, a small fraction of a block, keeps a caller who did not from
-	// having a list accepted that differs from the canonical one.
-	if err := list.Validate(block.Header.GasLimit, len(block.Transactions)); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidBAL, err)
 	}
 	lk := bal.NewLookup(list)
 	pp.cov.Reset(lk)
