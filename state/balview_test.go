@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 
@@ -30,7 +31,8 @@ func listAndBase(rng *rand.Rand, txs int) (*state.Memory, *bal.BlockAccessList, 
 		u.Balance.SetUint64(uint64(rng.IntN(1000)))
 		updates = append(updates, u)
 	}
-	base.Apply(sortUpdates(updates))
+	slices.SortFunc(updates, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
+	base.Apply(updates)
 	var b bal.Builder
 	for k := range uint32(txs + 2) {
 		f := bal.NewFragment()
@@ -50,15 +52,6 @@ func listAndBase(rng *rand.Rand, txs int) (*state.Memory, *bal.BlockAccessList, 
 		b.Merge(k, f)
 	}
 	return base, b.Build(), addrs
-}
-
-func sortUpdates(u []state.AccountUpdate) []state.AccountUpdate {
-	for i := 1; i < len(u); i++ {
-		for j := i; j > 0 && u[j].Address.Compare(&u[j-1].Address) < 0; j-- {
-			u[j], u[j-1] = u[j-1], u[j]
-		}
-	}
-	return u
 }
 
 // A view with the block's memo of base accounts reads what a view without
