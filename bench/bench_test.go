@@ -28,7 +28,9 @@ func workloadOnce(name string) (*Workload, error) {
 //	BenchmarkImport/workload=transfers/impl=par
 //
 // Besides wall time per block it reports the process's CPU time per block
-// (cpu-ms/block), which a loaded machine disturbs far less than wall time:
+// (cpu-ms/block), the cores it kept busy on average (cores: CPU over wall
+// time) and the garbage collector's CPU time per block (gc-cpu-ms/block).
+// CPU time is disturbed by a loaded machine far less than wall time:
 // with -cpu=1 it is the cost of each path on one core, and the ratio par/seq
 // is the parallel path's overhead. The side-by-side comparison with
 // go-ethereum is bench/gethpeer's BenchmarkInsert.
@@ -92,6 +94,11 @@ func benchImport(b *testing.B, w *Workload, parallel bool) {
 	n := float64(b.N * len(w.Blocks))
 	b.ReportMetric(b.Elapsed().Seconds()*1e3/n, "ms/block")
 	b.ReportMetric(cpu.Seconds()*1e3/n, "cpu-ms/block")
+	// The cores the import kept busy on average: CPU time over wall time.
+	// On k cores a path whose CPU time stays the same cannot run faster
+	// than cpu-ms/block divided by k, so this, beside the sequential
+	// path's, bounds the parallel path's gain.
+	b.ReportMetric(cpu.Seconds()/b.Elapsed().Seconds(), "cores")
 	b.ReportMetric(gc.Seconds()*1e3/n, "gc-cpu-ms/block")
 	b.ReportMetric(float64(w.Gas)*float64(b.N)/b.Elapsed().Seconds()/1e6, "mgas/s")
 }
