@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// Two rounds of two workloads at one and two cores, with the benchmark's
+// own line format; the second round of transfers at 2 cores is slower on
+// both paths, which the per-round ratio does not see.
+const sampleOutput = `goos: linux
+goarch: amd64
+pkg: github.com/balexec/balexec/bench
+BenchmarkImport/workload=transfers/impl=seq         	       5	 200000000 ns/op	         1.010 cores	        50.00 cpu-ms/block	         2.5 gc-cpu-ms/block	      2000 mgas/s	        50.00 ms/block	67462466 B/op	  169169 allocs/op
+BenchmarkImport/workload=transfers/impl=par         	       5	 200000000 ns/op	         1.010 cores	        52.00 cpu-ms/block	         2.5 gc-cpu-ms/block	      2000 mgas/s	        52.00 ms/block	55745240 B/op	  141484 allocs/op
+BenchmarkImport/workload=storage/impl=seq           	       5	  24000000 ns/op	         1.010 cores	         6.00 cpu-ms/block	         1.0 gc-cpu-ms/block	     16000 mgas/s	         6.00 ms/block	16607075 B/op	   37253 allocs/op
+BenchmarkImport/workload=storage/impl=par           	       5	  24000000 ns/op	         1.010 cores	         6.00 cpu-ms/block	         1.0 gc-cpu-ms/block	     16000 mgas/s	         6.00 ms/block	16607075 B/op	   37253 allocs/op
+BenchmarkImport/workload=transfers/impl=seq-2       	       5	 160000000 ns/op	         1.250 cores	        50.00 cpu-ms/block	         2.5 gc-cpu-ms/block	      2500 mgas/s	        40.00 ms/block	67462466 B/op	  169169 allocs/op
+BenchmarkImport/workload=transfers/impl=par-2       	       5	 100000000 ns/op	         1.900 cores	        48.00 cpu-ms/block	         2.5 gc-cpu-ms/block	      4000 mgas/s	        25.00 ms/block	55745240 B/op	  141484 allocs/op
+BenchmarkImport/workload=storage/impl=seq-2         	       5	  24000000 ns/op	         1.300 cores	         8.00 cpu-ms/block	         1.0 gc-cpu-ms/block	     16000 mgas/s	         6.00 ms/block	16607075 B/op	   37253 allocs/op
+BenchmarkImport/workload=storage/impl=par-2         	       5	  16000000 ns/op	         1.700 cores	         7.50 cpu-ms/block	         1.0 gc-cpu-ms/block	     24000 mgas/s	         4.00 ms/block	16607075 B/op	   37253 allocs/op
+PASS
+BenchmarkImport/workload=transfers/impl=seq         	       5	 200000000 ns/op	         1.010 cores	        54.00 cpu-ms/block	         2.5 gc-cpu-ms/block	      2000 mgas/s	        54.00 ms/block	67462466 B/op	  169169 allocs/op
+BenchmarkImport/workload=transfers/impl=par         	       5	 200000000 ns/op	         1.010 cores	        54.00 cpu-ms/block	         2.5 gc-cpu-ms/block	      2000 mgas/s	        54.00 ms/block	55745240 B/op	  141484 allocs/op
+BenchmarkImport/workload=transfers/impl=seq-2       	       5	 160000000 ns/op	         1.250 cores	        80.00 cpu-ms/block	         2.5 gc-cpu-ms/block	      2500 mgas/s	        64.00 ms/block	67462466 B/op	  169169 allocs/op
+BenchmarkImport/workload=transfers/impl=par-2       	       5	 100000000 ns/op	         1.900 cores	        76.00 cpu-ms/block	         2.5 gc-cpu-ms/block	      4000 mgas/s	        40.00 ms/block	55745240 B/op	  141484 allocs/op
+`
+
+func TestSummarise(t *testing.T) {
+	var out bytes.Buffer
+	if err := summarise(strings.NewReader(sampleOutput), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	t.Log("\n" + got)
+	lines := strings.Split(strings.TrimSpace(got), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines, want a header and four rows", len(lines))
+	}
+	// One-core rows first, in the order of the file; then two-core rows.
+	for i, want := range [][]string{
+		{"transfers", "1", "2", "52.00", "53.00", "0.98x", "0.96-1.00", "1.02", "0.98x"},
+		{"storage", "1", "1", "6.00", "6.00", "1.00x", "1.00-1.00", "1.00", "1.00x"},
+		// Ratios 1.60 and 1.60; ceilings 2*40/48 = 1.67 and 2*64/76 = 1.68.
+		{"transfers", "2", "2", "52.00", "32.50", "1.60x", "1.60-1.60", "0.95", "1.68x"},
+		{"storage", "2", "1", "6.00", "4.00", "1.50x", "1.50-1.50", "0.94", "1.60x"},
+	} {
+		if f := strings.Fields(lines[i+1]); strings.Join(f, " ") != strings.Join(want, " ") {
+			t.Errorf("row %d: %q, want %q", i, f, want)
+		}
+	}
+}
+
+func TestSummariseErrors(t *testing.T) {
+	for name, in := range map[string]string{
+		"no results": "goos: linux\nPASS\n",
+		"one path":   "BenchmarkImport/workload=storage/impl=seq 5 1 ns/op 6.00 cpu-ms/block 6.00 ms/block\n",
+		"no cpu time": "BenchmarkImport/workload=storage/impl=seq 5 1 ns/op 6.00 ms/block\n" +
+			"BenchmarkImport/workload=storage/impl=par 5 1 ns/op 6.00 ms/block\n",
+	} {
+		if err := summarise(strings.NewReader(in), new(bytes.Buffer)); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func TestFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-rounds", "0"},
+		{"-cpu", "1,x"},
+		{"-cpu", "0"},
+		{"-workloads", "("},
+		{"extra"},
+		{"-in", "/nonexistent/importrounds-input"},
+	} {
+		if err := run(args, new(bytes.Buffer), new(bytes.Buffer)); err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+}
