@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -76,6 +77,38 @@ func TestFlags(t *testing.T) {
 	} {
 		if err := run(args, new(bytes.Buffer), new(bytes.Buffer)); err == nil {
 			t.Errorf("%q: no error", args)
+		}
+	}
+}
+
+// The pattern's levels select the workloads asked for, and only them.
+func TestBenchPattern(t *testing.T) {
+	for _, c := range []struct {
+		re    string
+		match []string
+		not   []string
+	}{
+		{".+", []string{"transfers", "erc20", "mixed"}, nil},
+		{"transfers|erc20", []string{"transfers", "erc20"}, []string{"mixed", "transfers2", "xerc20"}},
+	} {
+		levels := strings.Split(benchPattern(c.re), "/")
+		if len(levels) != 3 || levels[2] != "" {
+			t.Fatalf("%q: levels %q", c.re, levels)
+		}
+		top := regexp.MustCompile(levels[0])
+		if !top.MatchString("BenchmarkImport") || top.MatchString("BenchmarkImportDB") {
+			t.Errorf("%q: top level %q", c.re, levels[0])
+		}
+		sub := regexp.MustCompile(levels[1])
+		for _, w := range c.match {
+			if !sub.MatchString("workload=" + w) {
+				t.Errorf("%q does not select %s", c.re, w)
+			}
+		}
+		for _, w := range c.not {
+			if sub.MatchString("workload=" + w) {
+				t.Errorf("%q selects %s", c.re, w)
+			}
 		}
 	}
 }
