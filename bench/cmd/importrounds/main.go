@@ -26,6 +26,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"errors"
 	"flag"
@@ -110,6 +111,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer raw.Close() // on an early return; closed and checked below otherwise
+	// Configuration lines (benchfmt "key: value"), kept with the results.
+	rev, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		rev = []byte("unknown")
+	}
+	if err := exec.Command("git", "diff", "--quiet", "HEAD").Run(); err != nil {
+		rev = append(bytes.TrimSpace(rev), "-dirty"...)
+	}
+	goVersion, _ := exec.Command("go", "env", "GOVERSION").Output()
+	fmt.Fprintf(raw, "balexec-commit: %s\ngo-version: %s\nimportrounds-args: -rounds=%d -cpu=%s -benchtime=%s -workloads=%s\n",
+		bytes.TrimSpace(rev), bytes.TrimSpace(goVersion), *rounds, *cpus, *benchtime, *workloads)
 	pattern := benchPattern(*workloads)
 	for r := 1; r <= *rounds; r++ {
 		for _, p := range procs {
