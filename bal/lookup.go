@@ -192,7 +192,13 @@ func (lk *Lookup) AddressAt(i int) types.Address { return lk.list.Accounts[i].Ad
 func (lk *Lookup) Find(addr types.Address) (int, bool) {
 	k := keyOf(&addr)
 	top := k.hi >> (64 - lk.bucketBits) // 0 for an empty list: b is 0, and a shift by 64 is 0 in Go
-	lo, hi := int(lk.buckets[top]), int(lk.buckets[top+1])
+	return lk.search(k, int(lk.buckets[top]), int(lk.buckets[top+1]))
+}
+
+// search is a binary search for k among keys[lo:hi], which holds every key
+// that can equal it: its position, or where it would go, and whether it is
+// there.
+func (lk *Lookup) search(k addrKey, lo, hi int) (int, bool) {
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if lk.keys[m].less(k) {

@@ -75,17 +75,7 @@ func BenchmarkAccountSearch(b *testing.B) {
 
 // binaryFind is Find without the buckets: a binary search over all keys.
 func (lk *Lookup) binaryFind(addr types.Address) (int, bool) {
-	k := keyOf(&addr)
-	lo, hi := 0, len(lk.keys)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if lk.keys[m].less(k) {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo, lo < len(lk.keys) && lk.keys[lo] == k
+	return lk.search(keyOf(&addr), 0, len(lk.keys))
 }
 
 // Find agrees with the map on present and absent addresses, so the
