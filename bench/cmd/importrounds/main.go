@@ -65,12 +65,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if *in != "" {
-		f, err := os.Open(*in)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		return summarise(f, stdout)
+		return summariseFile(*in, stdout)
 	}
 	if *rounds < 1 {
 		return fmt.Errorf("-rounds %d: at least one is needed", *rounds)
@@ -140,12 +135,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "raw output in %s\n", path)
+	return summariseFile(path, stdout)
+}
+
+// summariseFile prints the summary of the benchmark output in path.
+func summariseFile(path string, w io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return summarise(f, stdout)
+	return summarise(f, w)
 }
 
 // benchPattern is the -test.bench pattern of BenchmarkImport's
