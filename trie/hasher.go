@@ -4,9 +4,15 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/balexec/balexec/internal/keccak"
 )
 
-// hasher computes node references bottom-up, reusing one encoding buffer.
+// hasher computes node references bottom-up. It works in rounds by height
+// (a node's height is one more than its highest child that needs work, so
+// leaves are at 0): the nodes of one height depend only on lower ones, so
+// each round encodes its nodes into one buffer and hashes them together
+// with keccak.SumMany, which hashes several independent inputs at once.
 // While committing (nodes non-nil) it also marks dirty nodes clean (and
 // fresh, for Trie.Trim) and records the encodings of those that are
 // referenced by hash.
@@ -15,12 +21,22 @@ type hasher struct {
 	nodes  NodeSet // non-nil while committing
 	expect int     // how many nodes the commit is expected to record
 	arena  []byte  // backing of the recorded encodings, allocated in chunks
+
+	levels [][]node   // levels[h]: the nodes of height h still to encode
+	ends   []int      // a round's encodings: buf[ends[i-1]:ends[i]]
+	ins    [][]byte   // a round's encodings that need hashing
+	sums   [][32]byte // their hashes
 }
 
 // arenaChunk is the size of the chunks committed encodings are copied into:
 // one allocation for a hundred or so nodes instead of one each. A chunk
 // lives as long as any of its nodes is kept.
 const arenaChunk = 64 << 10
+
+// roundSize is the most nodes one round encodes before hashing them: enough
+// to fill the batches keccak.SumMany hashes at once, little enough that the
+// encodings stay in cache (a full branch encodes to 532 bytes).
+const roundSize = 64
 
 // keep returns a copy of enc in the arena.
 func (h *hasher) keep(enc []byte) []byte {
@@ -38,69 +54,165 @@ func (h *hasher) need(r *ref, dirty bool) bool {
 	return r.n == 0 || (r.n == hashRef && dirty && h.nodes != nil)
 }
 
-// seal sets r from the encoding in h.buf, unless it is already known, and
-// records the encoding of a dirty hashed node while committing.
-func (h *hasher) seal(r *ref, dirty bool) {
-	if r.n == 0 {
-		r.set(h.buf)
-	}
-	if r.n == hashRef && dirty && h.nodes != nil {
-		h.nodes[r.b] = h.keep(h.buf)
-	}
-}
-
 // ref returns the reference of n (which must not be nil), computing and
 // caching the references of n and its descendants where they are unknown.
 func (h *hasher) ref(n node) ref {
+	if top := h.collect(n); top >= 0 {
+		for height := 0; height <= top; height++ {
+			lvl := h.levels[height]
+			for len(lvl) > 0 {
+				k := min(len(lvl), roundSize)
+				h.round(lvl[:k])
+				lvl = lvl[k:]
+			}
+			clear(h.levels[height])
+			h.levels[height] = h.levels[height][:0]
+		}
+	}
+	return *refOf(n)
+}
+
+// collect walks the part of n's subtree that needs work, files each node to
+// encode under its height in h.levels and returns n's height, or -1 when n
+// itself needs no encoding. Nodes that need no encoding but are dirty are
+// marked clean (while committing) on the way.
+func (h *hasher) collect(n node) int {
 	commit := h.nodes != nil
+	height := -1
 	switch n := n.(type) {
 	case *hashNode:
-		return n.ref
+		return -1
 	case *leafNode:
-		if h.need(&n.ref, n.dirty) {
-			h.buf = appendLeaf(h.buf[:0], n.key, n.val)
-			h.seal(&n.ref, n.dirty)
+		if !h.need(&n.ref, n.dirty) {
+			if commit {
+				markCommitted(n)
+			}
+			return -1
 		}
-		if commit {
-			n.fresh = n.fresh || n.dirty
-			n.dirty = false
-		}
-		return n.ref
+		height = 0
 	case *extNode:
 		if n.ref.n != 0 && !(commit && n.dirty) {
-			return n.ref
+			return -1
 		}
-		child := h.ref(n.child)
-		if h.need(&n.ref, n.dirty) {
-			h.buf = appendExt(h.buf[:0], n.key, &child)
-			h.seal(&n.ref, n.dirty)
+		below := h.collect(n.child)
+		if !h.need(&n.ref, n.dirty) {
+			markCommitted(n) // only a commit gets here: the ref is known
+			return -1
 		}
-		if commit {
-			n.fresh = n.fresh || n.dirty
-			n.dirty = false
-		}
-		return n.ref
+		height = below + 1
 	case *branchNode:
 		if n.ref.n != 0 && !(commit && n.dirty) {
-			return n.ref
+			return -1
 		}
-		var kids [16]ref
-		for i, k := range n.kids {
+		below := -1
+		for _, k := range n.kids {
 			if k != nil {
-				kids[i] = h.ref(k)
+				below = max(below, h.collect(k))
 			}
 		}
-		if h.need(&n.ref, n.dirty) {
-			h.buf = appendBranch(h.buf[:0], &kids, n.val)
-			h.seal(&n.ref, n.dirty)
+		if !h.need(&n.ref, n.dirty) {
+			markCommitted(n) // only a commit gets here: the ref is known
+			return -1
+		}
+		height = below + 1
+	default:
+		panic("trie: unknown node type")
+	}
+	for len(h.levels) <= height {
+		h.levels = append(h.levels, nil)
+	}
+	h.levels[height] = append(h.levels[height], n)
+	return height
+}
+
+// round encodes nodes, whose children's references are all known, hashes
+// the encodings that need it at once, and sets the nodes' references; while
+// committing it records the encodings of hashed dirty nodes and marks the
+// nodes clean.
+func (h *hasher) round(nodes []node) {
+	h.buf, h.ends = h.buf[:0], h.ends[:0]
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *leafNode:
+			h.buf = appendLeaf(h.buf, n.key, n.val)
+		case *extNode:
+			h.buf = appendExt(h.buf, n.key, refOf(n.child))
+		case *branchNode:
+			var kids [16]ref
+			for i, k := range n.kids {
+				if k != nil {
+					kids[i] = *refOf(k)
+				}
+			}
+			h.buf = appendBranch(h.buf, &kids, n.val)
+		}
+		h.ends = append(h.ends, len(h.buf))
+	}
+	h.ins = h.ins[:0]
+	start := 0
+	for i, n := range nodes {
+		enc := h.buf[start:h.ends[i]:h.ends[i]]
+		start = h.ends[i]
+		if r := refOf(n); r.n == 0 && len(enc) >= hashRef {
+			h.ins = append(h.ins, enc)
+		}
+	}
+	if len(h.sums) < len(h.ins) {
+		h.sums = make([][32]byte, roundSize)
+	}
+	keccak.SumMany(h.sums, h.ins)
+	commit := h.nodes != nil
+	start, hashed := 0, 0
+	for i, n := range nodes {
+		enc := h.buf[start:h.ends[i]]
+		start = h.ends[i]
+		r, dirty := refOf(n), isDirty(n)
+		if r.n == 0 {
+			if len(enc) < hashRef {
+				r.n = uint8(len(enc))
+				copy(r.b[:], enc)
+			} else {
+				r.n, r.b = hashRef, h.sums[hashed]
+				hashed++
+			}
 		}
 		if commit {
-			n.fresh = n.fresh || n.dirty
-			n.dirty = false
+			if r.n == hashRef && dirty {
+				h.nodes[r.b] = h.keep(enc)
+			}
+			markCommitted(n)
 		}
-		return n.ref
+	}
+}
+
+// refOf returns the reference field of n, which must not be nil.
+func refOf(n node) *ref {
+	switch n := n.(type) {
+	case *hashNode:
+		return &n.ref
+	case *leafNode:
+		return &n.ref
+	case *extNode:
+		return &n.ref
+	case *branchNode:
+		return &n.ref
 	}
 	panic("trie: unknown node type")
+}
+
+// markCommitted marks a node that a commit has encoded clean and fresh.
+func markCommitted(n node) {
+	switch n := n.(type) {
+	case *leafNode:
+		n.fresh = n.fresh || n.dirty
+		n.dirty = false
+	case *extNode:
+		n.fresh = n.fresh || n.dirty
+		n.dirty = false
+	case *branchNode:
+		n.fresh = n.fresh || n.dirty
+		n.dirty = false
+	}
 }
 
 // parallelThreshold is the number of updates since the last hash above which
