@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/balexec/balexec/internal/keccak"
 	"github.com/balexec/balexec/types"
 )
 
@@ -35,6 +36,21 @@ type StackTrie struct {
 	next    []byte    // scratch: nibbles of the incoming key
 	buf     []byte    // encoding scratch
 	started bool      // at least one key since the last reset
+
+	// The hashed references hung into open branches, hashed together when
+	// their branch is finished (see hang); the deepest frame's are last.
+	later    []stLater
+	laterBuf []byte     // their encodings, in the order of later
+	ins      [][]byte   // scratch: the encodings of one branch's children
+	sums     [][32]byte // scratch: their hashes
+}
+
+// stLater is a child of frame whose hash is deferred: its encoding is
+// laterBuf[start:] up to the next entry's start.
+type stLater struct {
+	frame int
+	slot  byte
+	start int
 }
 
 // stFrame is an open branch: the branch at nibble depth depth on the path to
@@ -61,6 +77,8 @@ func (st *StackTrie) Reset() {
 	st.last = st.last[:0]
 	st.lastVal = st.lastVal[:0]
 	st.started = false
+	st.later = st.later[:0]
+	st.laterBuf = st.laterBuf[:0]
 }
 
 // Update adds key with a copy of value. key must be greater than every key
@@ -118,14 +136,12 @@ func (st *StackTrie) push(depth int) *stFrame {
 // at the slot of the last key.
 func (st *StackTrie) collapse(p int) {
 	pn := st.finishBelow(p)
-	r := st.refAt(&pn, p+1)
 	if n := len(st.frames); n > 0 && st.frames[n-1].depth == p {
-		f := &st.frames[n-1]
-		f.kids[f.cur] = r
+		st.hang(n-1, st.frames[n-1].cur, &pn, p+1)
 		return
 	}
-	f := st.push(p)
-	f.kids[st.last[p]] = r
+	st.push(p)
+	st.hang(len(st.frames)-1, st.last[p], &pn, p+1)
 }
 
 // finishBelow closes every open branch deeper than p, bottom-up, and returns
@@ -133,8 +149,9 @@ func (st *StackTrie) collapse(p int) {
 func (st *StackTrie) finishBelow(p int) stPending {
 	pn := stPending{leaf: true}
 	for n := len(st.frames); n > 0 && st.frames[n-1].depth > p; n = len(st.frames) {
+		st.hang(n-1, st.frames[n-1].cur, &pn, st.frames[n-1].depth+1)
+		st.resolve(n - 1)
 		f := &st.frames[n-1]
-		f.kids[f.cur] = st.refAt(&pn, f.depth+1)
 		var val []byte
 		if f.hasVal {
 			val = f.val
@@ -150,17 +167,80 @@ func (st *StackTrie) finishBelow(p int) stPending {
 // refAt returns the reference of the pending subtree as a node starting at
 // nibble depth s of the last key.
 func (st *StackTrie) refAt(pn *stPending, s int) ref {
-	switch {
-	case pn.leaf:
-		st.buf = appendLeaf(st.buf[:0], st.last[s:], st.lastVal)
-	case s == pn.depth:
+	if !pn.leaf && s == pn.depth {
 		return pn.br
-	default:
-		st.buf = appendExt(st.buf[:0], st.last[s:pn.depth], &pn.br)
 	}
+	st.buf = st.appendAt(st.buf[:0], pn, s)
 	var r ref
 	st.seal(&r)
 	return r
+}
+
+// appendAt appends the encoding of the pending subtree as a node starting at
+// nibble depth s of the last key: a leaf, or an extension above the pending
+// branch. The caller handles s == pn.depth for a branch, which needs no
+// node of its own.
+func (st *StackTrie) appendAt(dst []byte, pn *stPending, s int) []byte {
+	if pn.leaf {
+		return appendLeaf(dst, st.last[s:], st.lastVal)
+	}
+	return appendExt(dst, st.last[s:pn.depth], &pn.br)
+}
+
+// hang sets slot of frame fi to the reference of the pending subtree as a
+// node at depth s. A reference that is a hash is left unknown (n == 0)
+// until resolve(fi), which hashes the frame's deferred children together:
+// that is up to sixteen leaves for keccak.SumMany at once instead of one.
+func (st *StackTrie) hang(fi int, slot byte, pn *stPending, s int) {
+	f := &st.frames[fi]
+	if !pn.leaf && s == pn.depth {
+		f.kids[slot] = pn.br
+		return
+	}
+	start := len(st.laterBuf)
+	st.laterBuf = st.appendAt(st.laterBuf, pn, s)
+	if len(st.laterBuf)-start < hashRef {
+		f.kids[slot].set(st.laterBuf[start:])
+		st.laterBuf = st.laterBuf[:start]
+		return
+	}
+	f.kids[slot].n = 0
+	st.later = append(st.later, stLater{frame: fi, slot: slot, start: start})
+}
+
+// resolve hashes the deferred children of frame fi, which is the deepest
+// open frame, sets their references and reports them to OnNode.
+func (st *StackTrie) resolve(fi int) {
+	k := len(st.later)
+	for k > 0 && st.later[k-1].frame == fi {
+		k--
+	}
+	pend := st.later[k:]
+	if len(pend) == 0 {
+		return
+	}
+	st.ins = st.ins[:0]
+	for j, l := range pend {
+		end := len(st.laterBuf)
+		if j+1 < len(pend) {
+			end = pend[j+1].start
+		}
+		st.ins = append(st.ins, st.laterBuf[l.start:end])
+	}
+	if len(st.sums) < len(st.ins) {
+		st.sums = make([][32]byte, max(16, len(st.ins)))
+	}
+	keccak.SumMany(st.sums, st.ins)
+	f := &st.frames[fi]
+	for j, l := range pend {
+		r := &f.kids[l.slot]
+		r.n, r.b = hashRef, st.sums[j]
+		if st.OnNode != nil {
+			st.OnNode(r.b, st.ins[j])
+		}
+	}
+	st.later = st.later[:k]
+	st.laterBuf = st.laterBuf[:pend[0].start]
 }
 
 // seal sets r from the encoding in st.buf and reports hashed nodes.
