@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/balexec/balexec/internal/keccak"
 	"github.com/balexec/balexec/internal/rlp"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
@@ -70,10 +71,11 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 	// writes will take).
 	hashed := make([]types.Hash, n)
 	keys := make([][]byte, n)
-	parallelFor(n, func(i int) {
-		a := updates[i].Address
-		hashed[i] = types.Keccak256One(a[:])
-		keys[i] = hashed[i][:]
+	parallelFor(n, func(lo, hi int) {
+		hashEach(hashed[lo:hi], func(i int, _ *[32]byte) []byte { return updates[lo+i].Address[:] })
+		for i := lo; i < hi; i++ {
+			keys[i] = hashed[i][:]
+		}
 	})
 	if err := ctx.Err(); err != nil {
 		return types.Hash{}, nil, err
@@ -222,9 +224,11 @@ func updateStorage(st *SecureTrie, slots []state.SlotUpdate) (types.Hash, NodeSe
 	keys := make([][]byte, len(slots))
 	vals := make([][]byte, len(slots))
 	buf := make([]byte, 0, len(slots)*33)
+	hashEach(hashed, func(i int, b *[32]byte) []byte {
+		*b = slots[i].Key.Bytes32()
+		return b[:]
+	})
 	for i := range slots {
-		k := slots[i].Key.Bytes32()
-		hashed[i] = types.Keccak256One(k[:])
 		keys[i] = hashed[i][:]
 		if v := &slots[i].Value; !v.IsZero() {
 			start := len(buf)
@@ -239,14 +243,37 @@ func updateStorage(st *SecureTrie, slots []state.SlotUpdate) (types.Hash, NodeSe
 	return r, nodes, nil
 }
 
-// parallelFor calls f(i) for i in [0, n) on min(GOMAXPROCS, n/256+1)
-// goroutines, in chunks; it returns when every call has.
-func parallelFor(n int, f func(i int)) {
+// hashEach sets out[i] to the Keccak-256 hash of key(i, b) for every i,
+// up to 64 keys at a time through keccak.SumMany; key may return a slice of
+// b, 32 bytes of scratch of its own.
+func hashEach(out []types.Hash, key func(i int, b *[32]byte) []byte) {
+	const chunk = 64
+	var (
+		bufs [chunk][32]byte
+		ins  [chunk][]byte
+		sums [chunk][32]byte
+	)
+	for lo := 0; lo < len(out); lo += chunk {
+		n := min(chunk, len(out)-lo)
+		for j := range n {
+			ins[j] = key(lo+j, &bufs[j])
+		}
+		keccak.SumMany(sums[:n], ins[:n])
+		for j := range n {
+			out[lo+j] = sums[j]
+		}
+	}
+}
+
+// parallelFor calls f(lo, hi) for consecutive chunks [lo, hi) covering
+// [0, n), on min(GOMAXPROCS, n/256+1) goroutines; it returns when every
+// call has.
+func parallelFor(n int, f func(lo, hi int)) {
 	const chunk = 256
 	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
 	if workers < 2 {
-		for i := range n {
-			f(i)
+		if n > 0 {
+			f(0, n)
 		}
 		return
 	}
@@ -259,9 +286,7 @@ func parallelFor(n int, f func(i int)) {
 				if start >= n {
 					return
 				}
-				for i := start; i < min(start+chunk, n); i++ {
-					f(i)
-				}
+				f(start, min(start+chunk, n))
 			}
 		})
 	}
