@@ -49,4 +49,4 @@
 // its own.
 package keccak
 
-//go:generate go run gen.go -o permute_generic.go
+//go:generate go run gen.go gen8.go -o permute_generic.go -asm8 permute8_amd64.s

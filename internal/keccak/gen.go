@@ -16,6 +16,10 @@
 // that each five-lane row of chi needs a single NOT instead of five (x86-64
 // without BMI1 spends a NOT on every "and not").
 //
+// The eight-way permutation for amd64 (permute8_amd64.s) is written by
+// gen8.go, which shares the derivations below; the two files are one
+// program.
+//
 // Run with: go generate ./internal/keccak
 package main
 
@@ -31,10 +35,13 @@ import (
 )
 
 func main() {
-	out := flag.String("o", "permute_generic.go", "output file")
+	out := flag.String("o", "permute_generic.go", "output file for the Go permutation")
+	out8 := flag.String("asm8", "permute8_amd64.s", "output file for the eight-way amd64 permutation")
 	flag.Parse()
-	src := genGo()
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
+	if err := os.WriteFile(*out, genGo(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*out8, genAsm8(), 0o644); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -100,27 +100,35 @@ func TestPermuteMatchesReference(t *testing.T) {
 	}
 }
 
-// TestGeneratedCodeUpToDate regenerates permute_generic.go and compares.
+// TestGeneratedCodeUpToDate regenerates permute_generic.go and
+// permute8_amd64.s and compares.
 func TestGeneratedCodeUpToDate(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("the go command is needed to run gen.go: %v", err)
 	}
-	out := filepath.Join(t.TempDir(), "permute_generic.go")
-	cmd := exec.Command(goTool, "run", "gen.go", "-o", out)
+	dir := t.TempDir()
+	outGo := filepath.Join(dir, "permute_generic.go")
+	outAsm := filepath.Join(dir, "permute8_amd64.s")
+	cmd := exec.Command(goTool, "run", "gen.go", "gen8.go", "-o", outGo, "-asm8", outAsm)
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go run gen.go: %v\n%s", err, msg)
+		t.Fatalf("go run gen.go gen8.go: %v\n%s", err, msg)
 	}
-	got, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	have, err := os.ReadFile("permute_generic.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, have) {
-		t.Fatal("permute_generic.go is stale: run go generate")
+	for _, f := range []struct{ generated, committed string }{
+		{outGo, "permute_generic.go"},
+		{outAsm, "permute8_amd64.s"},
+	} {
+		got, err := os.ReadFile(f.generated)
+		if err != nil {
+			t.Fatal(err)
+		}
+		have, err := os.ReadFile(f.committed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, have) {
+			t.Errorf("%s is stale: run go generate", f.committed)
+		}
 	}
 }
 
