@@ -16,12 +16,17 @@ const lanes = BlockSize / 8
 // Sum256 returns the Keccak-256 hash of data.
 func Sum256(data []byte) [Size]byte {
 	var a [25]uint64
+	return sumFrom(&a, data)
+}
+
+// sumFrom absorbs data into the state a, pads, and squeezes the hash.
+func sumFrom(a *[25]uint64, data []byte) [Size]byte {
 	for len(data) >= BlockSize {
-		absorb(&a, data)
-		permute(&a)
+		absorb(a, data)
+		permute(a)
 		data = data[BlockSize:]
 	}
-	return finish(&a, data)
+	return finish(a, data)
 }
 
 // Hasher computes the Keccak-256 hash of the concatenation of its writes.
