@@ -1,5 +1,7 @@
 package types
 
+import "github.com/balexec/balexec/internal/keccak"
+
 // BloomLength is the size of a logs bloom in bytes (2048 bits).
 const BloomLength = 256
 
@@ -11,16 +13,28 @@ type Bloom [BloomLength]byte
 // the big-endian bloom and the bit mask. Each bit position is the low 11 bits
 // of one of the first three big-endian 16-bit words of keccak256(data).
 func bloomBits(data []byte) (idx [3]int, mask [3]byte) {
-	for i := range frequentBloom {
-		if f := &frequentBloom[i]; string(data) == f.data {
-			return f.idx, f.mask
-		}
+	if f := frequent(data); f != nil {
+		return f.idx, f.mask
 	}
 	return computeBloomBits(data)
 }
 
+// frequent returns the entry of frequentBloom for data, or nil.
+func frequent(data []byte) *frequentItem {
+	for i := range frequentBloom {
+		if f := &frequentBloom[i]; string(data) == f.data {
+			return f
+		}
+	}
+	return nil
+}
+
 func computeBloomBits(data []byte) (idx [3]int, mask [3]byte) {
-	h := Keccak256One(data)
+	return hashBloomBits(Keccak256One(data))
+}
+
+// hashBloomBits is bloomBits for an item whose hash is h.
+func hashBloomBits(h [32]byte) (idx [3]int, mask [3]byte) {
 	for i := range 3 {
 		pos := (uint(h[2*i])<<8 | uint(h[2*i+1])) & 0x7ff // bit 0 = least significant
 		idx[i] = BloomLength - 1 - int(pos>>3)
@@ -34,11 +48,7 @@ func computeBloomBits(data []byte) (idx [3]int, mask [3]byte) {
 // EIP-7708 transfer logs of every value transfer, and the topic those logs
 // share with every ERC-20 and ERC-721 Transfer event. Comparing with them
 // costs a few nanoseconds; a hash costs hundreds.
-var frequentBloom = func() (out [2]struct {
-	data string
-	idx  [3]int
-	mask [3]byte
-}) {
+var frequentBloom = func() (out [2]frequentItem) {
 	for i, d := range []string{
 		"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xfe",
 		"\xdd\xf2\x52\xad\x1b\xe2\xc8\x9b\x69\xc2\xb0\x68\xfc\x37\x8d\xaa\x95\x2b\xa7\xf1\x63\xc4\xa1\x16\x28\xf5\x5a\x4d\xf5\x23\xb3\xef",
@@ -49,12 +59,15 @@ var frequentBloom = func() (out [2]struct {
 	return out
 }()
 
+type frequentItem struct {
+	data string
+	idx  [3]int
+	mask [3]byte
+}
+
 // Add sets the three bits of data in b.
 func (b *Bloom) Add(data []byte) {
-	idx, mask := bloomBits(data)
-	b[idx[0]] |= mask[0]
-	b[idx[1]] |= mask[1]
-	b[idx[2]] |= mask[2]
+	b.set(bloomBits(data))
 }
 
 // Test reports whether all three bits of data are set in b. A false result
@@ -81,13 +94,60 @@ func (b *Bloom) AddLog(l *Log) {
 	}
 }
 
-// LogsBloom returns the bloom of logs: each log's address and topics.
+// LogsBloom returns the bloom of logs: each log's address and topics. The
+// items that need hashing are hashed up to 16 at a time with
+// keccak.SumMany.
 func LogsBloom(logs []Log) Bloom {
-	var b Bloom
+	var (
+		b Bloom
+		q bloomQueue
+	)
 	for i := range logs {
-		b.AddLog(&logs[i])
+		l := &logs[i]
+		q.add(&b, l.Address[:])
+		for j := range l.Topics {
+			q.add(&b, l.Topics[j][:])
+		}
 	}
+	q.flush(&b)
 	return b
+}
+
+// bloomQueue holds items waiting to be hashed into a bloom together.
+type bloomQueue struct {
+	n    int
+	ins  [16][]byte
+	sums [16][32]byte
+}
+
+// add sets the bits of data in b, at once when it is a frequent item and
+// otherwise at the next flush; data must stay unchanged until then.
+func (q *bloomQueue) add(b *Bloom, data []byte) {
+	if f := frequent(data); f != nil {
+		b.set(f.idx, f.mask)
+		return
+	}
+	q.ins[q.n] = data
+	q.n++
+	if q.n == len(q.ins) {
+		q.flush(b)
+	}
+}
+
+// flush hashes the queued items and sets their bits in b.
+func (q *bloomQueue) flush(b *Bloom) {
+	keccak.SumMany(q.sums[:q.n], q.ins[:q.n])
+	for i := range q.n {
+		b.set(hashBloomBits(q.sums[i]))
+	}
+	q.n = 0
+}
+
+// set sets the three bits given by idx and mask.
+func (b *Bloom) set(idx [3]int, mask [3]byte) {
+	b[idx[0]] |= mask[0]
+	b[idx[1]] |= mask[1]
+	b[idx[2]] |= mask[2]
 }
 
 // MarshalText implements encoding.TextMarshaler.

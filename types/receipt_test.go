@@ -3,6 +3,7 @@ package types_test
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
@@ -176,5 +177,56 @@ func TestBloom(t *testing.T) {
 	var back types.Bloom
 	if err := back.UnmarshalText(txt); err != nil || back != one {
 		t.Fatalf("bloom text round trip: %v", err)
+	}
+}
+
+// TestLogsBloomBatches checks LogsBloom, which hashes the items of many
+// logs in batches, against adding each address and topic with Bloom.Add:
+// for random logs around and past the batch size, with the frequent items
+// (the EIP-7708 log address, the Transfer topic) among them.
+func TestLogsBloomBatches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	system := types.MustHexToAddress("0xfffffffffffffffffffffffffffffffffffffffe")
+	transfer := types.Keccak256One([]byte("Transfer(address,address,uint256)"))
+	for n := range 41 {
+		logs := make([]types.Log, n)
+		var want types.Bloom
+		for i := range logs {
+			l := &logs[i]
+			if rng.IntN(3) == 0 {
+				l.Address = system
+			} else {
+				fillRandom(rng, l.Address[:])
+			}
+			l.Topics = make([]types.Hash, rng.IntN(5))
+			for j := range l.Topics {
+				if rng.IntN(3) == 0 {
+					l.Topics[j] = transfer
+				} else {
+					fillRandom(rng, l.Topics[j][:])
+				}
+			}
+			want.Add(l.Address[:])
+			for j := range l.Topics {
+				want.Add(l.Topics[j][:])
+			}
+		}
+		if got := types.LogsBloom(logs); got != want {
+			t.Fatalf("%d logs: LogsBloom differs from adding each item", n)
+		}
+	}
+	logs := make([]types.Log, 8)
+	for i := range logs {
+		fillRandom(rng, logs[i].Address[:])
+		logs[i].Topics = make([]types.Hash, 3)
+	}
+	if a := testing.AllocsPerRun(100, func() { _ = types.LogsBloom(logs) }); a != 0 && !raceEnabled {
+		t.Fatalf("LogsBloom allocates %v times", a)
+	}
+}
+
+func fillRandom(rng *rand.Rand, b []byte) {
+	for i := range b {
+		b[i] = byte(rng.Uint32())
 	}
 }
