@@ -34,6 +34,16 @@
 // never a panic, and a failed operation leaves the trie's contents as they
 // were.
 //
+// # Hashing
+//
+// Node hashes are computed in batches through keccak.SumMany, which hashes
+// up to eight inputs at once where the CPU has AVX-512: a Trie hashes its
+// changed nodes in rounds by height (leaves first; every node of one height
+// depends only on lower ones), up to 64 nodes a round; a StackTrie hashes
+// the children of a branch together when the branch is finished; the
+// secure keys of UpdateState are hashed 64 at a time. The roots are the
+// same as hashing node by node; only the order of the work changes.
+//
 // # Concurrency
 //
 // Trie, SecureTrie and StackTrie are owned by one goroutine. A Trie hashes
