@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/balexec/balexec/internal/keccak"
+	"github.com/balexec/balexec/types"
 )
 
 // hasher computes node references bottom-up. It works in rounds by height
@@ -13,20 +14,32 @@ import (
 // leaves are at 0): the nodes of one height depend only on lower ones, so
 // each round encodes its nodes into one buffer and hashes them together
 // with keccak.SumMany, which hashes several independent inputs at once.
-// While committing (nodes non-nil) it also marks dirty nodes clean (and
+// While committing (commit set) it also marks dirty nodes clean (and
 // fresh, for Trie.Trim) and records the encodings of those that are
 // referenced by hash.
 type hasher struct {
 	buf    []byte
-	nodes  NodeSet // non-nil while committing
-	expect int     // how many nodes the commit is expected to record
-	arena  []byte  // backing of the recorded encodings, allocated in chunks
+	commit bool    // committing: record the encodings of dirty hashed nodes
+	nodes  NodeSet // where they are recorded, or nil for recs
+	recs   []nodeRec
+	arena  []byte // backing of the recorded encodings, allocated in chunks
 
 	levels [][]node   // levels[h]: the nodes of height h still to encode
 	ends   []int      // a round's encodings: buf[ends[i-1]:ends[i]]
 	ins    [][]byte   // a round's encodings that need hashing
 	sums   [][32]byte // their hashes
 }
+
+// nodeRec is a node a worker of refChildrenParallel recorded.
+type nodeRec struct {
+	hash types.Hash
+	enc  []byte
+}
+
+// workerHashers holds the hashers of refChildrenParallel's workers between
+// commits, with their buffers. An arena chunk is append-only, so a pooled
+// hasher's arena may serve any trie next.
+var workerHashers = sync.Pool{New: func() any { return new(hasher) }}
 
 // arenaChunk is the size of the chunks committed encodings are copied into:
 // one allocation for a hundred or so nodes instead of one each. A chunk
@@ -51,7 +64,7 @@ func (h *hasher) keep(enc []byte) []byte {
 // need reports whether the node owning r must be encoded: its reference is
 // unknown, or it is a dirty hashed node whose encoding a commit must record.
 func (h *hasher) need(r *ref, dirty bool) bool {
-	return r.n == 0 || (r.n == hashRef && dirty && h.nodes != nil)
+	return r.n == 0 || (r.n == hashRef && dirty && h.commit)
 }
 
 // ref returns the reference of n (which must not be nil), computing and
@@ -77,7 +90,7 @@ func (h *hasher) ref(n node) ref {
 // itself needs no encoding. Nodes that need no encoding but are dirty are
 // marked clean (while committing) on the way.
 func (h *hasher) collect(n node) int {
-	commit := h.nodes != nil
+	commit := h.commit
 	height := -1
 	switch n := n.(type) {
 	case *hashNode:
@@ -161,7 +174,7 @@ func (h *hasher) round(nodes []node) {
 		h.sums = make([][32]byte, roundSize)
 	}
 	keccak.SumMany(h.sums, h.ins)
-	commit := h.nodes != nil
+	commit := h.commit
 	start, hashed := 0, 0
 	for i, n := range nodes {
 		enc := h.buf[start:h.ends[i]]
@@ -178,11 +191,22 @@ func (h *hasher) round(nodes []node) {
 		}
 		if commit {
 			if r.n == hashRef && dirty {
-				h.nodes[r.b] = h.keep(enc)
+				h.record(r.b, enc)
 			}
 			markCommitted(n)
 		}
 	}
+}
+
+// record keeps a copy of the encoding of the node with hash k for the
+// commit: in h.nodes, or in h.recs for a worker.
+func (h *hasher) record(k types.Hash, enc []byte) {
+	enc = h.keep(enc)
+	if h.nodes != nil {
+		h.nodes[k] = enc
+		return
+	}
+	h.recs = append(h.recs, nodeRec{k, enc})
 }
 
 // refOf returns the reference field of n, which must not be nil.
@@ -226,7 +250,7 @@ const parallelThreshold = 100
 // what they committed into h.nodes. Children are disjoint subtrees, so the
 // workers share no node. It returns once every worker has finished.
 func (h *hasher) refChildrenParallel(root *branchNode) {
-	commit := h.nodes != nil
+	commit := h.commit
 	var todo []int
 	for i, k := range root.kids {
 		switch k := k.(type) {
@@ -249,18 +273,15 @@ func (h *hasher) refChildrenParallel(root *branchNode) {
 		return
 	}
 	var (
-		next    atomic.Int32
-		wg      sync.WaitGroup
-		results = make([]NodeSet, workers)
+		next atomic.Int32
+		wg   sync.WaitGroup
+		hs   = make([]*hasher, workers)
 	)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			wh := hasher{}
-			if commit {
-				wh.nodes = make(NodeSet, h.expect/workers+8)
-			}
+	for w := range hs {
+		wh := workerHashers.Get().(*hasher)
+		wh.commit, wh.recs = commit, wh.recs[:0]
+		hs[w] = wh
+		wg.Go(func() {
 			for {
 				j := int(next.Add(1)) - 1
 				if j >= len(todo) {
@@ -268,13 +289,14 @@ func (h *hasher) refChildrenParallel(root *branchNode) {
 				}
 				wh.ref(root.kids[todo[j]])
 			}
-			results[w] = wh.nodes
-		}()
+		})
 	}
 	wg.Wait()
-	for _, set := range results {
-		for k, v := range set {
-			h.nodes[k] = v
+	for _, wh := range hs {
+		for _, r := range wh.recs {
+			h.nodes[r.hash] = r.enc
 		}
+		clear(wh.recs)
+		workerHashers.Put(wh)
 	}
 }

@@ -454,7 +454,7 @@ func (t *Trie) Hash() types.Hash {
 	if t.root == nil {
 		return types.EmptyRootHash
 	}
-	t.h.nodes = nil
+	t.h.commit, t.h.nodes = false, nil
 	r := t.refRoot()
 	return r.rootHash(&t.h.buf)
 }
@@ -466,15 +466,14 @@ func (t *Trie) Hash() types.Hash {
 func (t *Trie) Commit() (types.Hash, NodeSet) {
 	// About two new nodes per changed key (its leaf and its share of the
 	// branches above); presized so that the set never grows.
-	t.h.expect = 2*t.unhashed + 4
-	set := make(NodeSet, t.h.expect)
+	set := make(NodeSet, 2*t.unhashed+4)
 	if t.root == nil {
 		return types.EmptyRootHash, set
 	}
 	rootDirty := isDirty(t.root)
-	t.h.nodes = set
+	t.h.commit, t.h.nodes = true, set
 	r := t.refRoot()
-	t.h.nodes = nil
+	t.h.commit, t.h.nodes = false, nil
 	root := r.rootHash(&t.h.buf)
 	if rootDirty && r.n != hashRef {
 		set[root] = bytes.Clone(t.h.buf) // rootHash left the short encoding there
