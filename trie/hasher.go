@@ -70,17 +70,18 @@ func (h *hasher) need(r *ref, dirty bool) bool {
 // ref returns the reference of n (which must not be nil), computing and
 // caching the references of n and its descendants where they are unknown.
 func (h *hasher) ref(n node) ref {
-	if top := h.collect(n); top >= 0 {
-		for height := 0; height <= top; height++ {
-			lvl := h.levels[height]
-			for len(lvl) > 0 {
-				k := min(len(lvl), roundSize)
-				h.round(lvl[:k])
-				lvl = lvl[k:]
-			}
-			clear(h.levels[height])
-			h.levels[height] = h.levels[height][:0]
+	h.collect(n)
+	// Every level is drained, not only those up to n's height, so that no
+	// node filed by this call can be left for a later one.
+	for height := range h.levels {
+		lvl := h.levels[height]
+		for len(lvl) > 0 {
+			k := min(len(lvl), roundSize)
+			h.round(lvl[:k])
+			lvl = lvl[k:]
 		}
+		clear(h.levels[height])
+		h.levels[height] = h.levels[height][:0]
 	}
 	return *refOf(n)
 }
