@@ -218,3 +218,27 @@ func BenchmarkBuilderBuild(b *testing.B) {
 		_ = bld.Build()
 	}
 }
+
+// BenchmarkCheckFragment checks the fragments of a 1,000-transaction block
+// against the list they build, one step after the other, as the parallel
+// path checks each step: the coinbase's balance changes (one per step) are
+// the long list every check searches.
+func BenchmarkCheckFragment(b *testing.B) {
+	const n = 1000
+	var bld bal.Builder
+	frags := make([]*bal.Fragment, n)
+	for tx := range uint64(n) {
+		frags[tx] = bal.NewFragment()
+		recordTypical(frags[tx], tx)
+		bld.Merge(uint32(tx+1), frags[tx])
+	}
+	lk := bal.NewLookup(bld.Build())
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if err := lk.CheckFragment(uint32(i+1), frags[i]); err != nil {
+			b.Fatal(err)
+		}
+		i = (i + 1) % n
+	}
+}
