@@ -45,21 +45,21 @@ func (lk *Lookup) check(k uint32, f *Fragment, c *Coverage) error {
 		}
 		a := &lk.list.Accounts[pos]
 		if fa.hasBalance {
-			c, ok := findIndex(a.BalanceChanges, k, func(c BalanceChange) uint32 { return c.Index })
+			c, ok := entryAt(a.BalanceChanges, latestBalance(a.BalanceChanges, k)+1, k, func(c BalanceChange) uint32 { return c.Index })
 			if !ok || c.Balance != fa.balance {
 				return fmt.Errorf("%w: account %s balance at index %d is %s, list %s", ErrFragmentMismatch, fa.addr, k, fa.balance.Dec(), listValue(ok, c.Balance.Dec()))
 			}
 			matched++
 		}
 		if fa.hasNonce {
-			c, ok := findIndex(a.NonceChanges, k, func(c NonceChange) uint32 { return c.Index })
+			c, ok := entryAt(a.NonceChanges, latestNonce(a.NonceChanges, k)+1, k, func(c NonceChange) uint32 { return c.Index })
 			if !ok || c.Nonce != fa.nonce {
 				return fmt.Errorf("%w: account %s nonce at index %d is %d, list %s", ErrFragmentMismatch, fa.addr, k, fa.nonce, listValue(ok, fmt.Sprint(c.Nonce)))
 			}
 			matched++
 		}
 		if fa.hasCode {
-			c, ok := findIndex(a.CodeChanges, k, func(c CodeChange) uint32 { return c.Index })
+			c, ok := entryAt(a.CodeChanges, latestCode(a.CodeChanges, k)+1, k, func(c CodeChange) uint32 { return c.Index })
 			if !ok || !bytes.Equal(c.Code, f.code[fa.codeOff:fa.codeOff+fa.codeLen]) {
 				return fmt.Errorf("%w: account %s code at index %d differs from the list's", ErrFragmentMismatch, fa.addr, k)
 			}
@@ -89,7 +89,7 @@ func (lk *Lookup) check(k uint32, f *Fragment, c *Coverage) error {
 		var w StorageWrite
 		ok := false
 		if written {
-			w, ok = findIndex(sc.Writes, k, func(w StorageWrite) uint32 { return w.Index })
+			w, ok = entryAt(sc.Writes, latestWrite(sc.Writes, k)+1, k, func(w StorageWrite) uint32 { return w.Index })
 		}
 		if !ok || w.Value != s.value {
 			return fmt.Errorf("%w: account %s slot %s at index %d is %s, list %s", ErrFragmentMismatch, addr, s.key.slot.Hex(), k, s.value.Hex(), listValue(ok, w.Value.Hex()))
@@ -116,22 +116,15 @@ func listValue(ok bool, v string) string {
 	return v
 }
 
-// findIndex finds the entry with index k in entries sorted by index.
-func findIndex[E any](entries []E, k uint32, index func(E) uint32) (E, bool) {
-	i, ok := slices.BinarySearchFunc(entries, k, func(e E, k uint32) int {
-		switch ix := index(e); {
-		case ix < k:
-			return -1
-		case ix > k:
-			return 1
-		}
-		return 0
-	})
-	if !ok {
-		var zero E
-		return zero, false
+// entryAt returns the entry of s with index k, given j, the position in s
+// (sorted by index) right after the last entry with an index below k: the
+// result of the matching latestX function plus one.
+func entryAt[E any](s []E, j int, k uint32, index func(E) uint32) (E, bool) {
+	if j < len(s) && index(s[j]) == k {
+		return s[j], true
 	}
-	return entries[i], true
+	var zero E
+	return zero, false
 }
 
 // Coverage checks the fragments of a block's steps against its list as
