@@ -77,7 +77,7 @@ func (lk *Lookup) check(k uint32, f *Fragment, c *Coverage) error {
 			if written {
 				continue // written at some index: the rebuilt list drops the read
 			}
-			r, ok := slices.BinarySearchFunc(a.StorageReads, &s.key.slot, func(r uint256.Int, s *uint256.Int) int { return r.Cmp(s) })
+			r, ok := findRead(a.StorageReads, &s.key.slot)
 			if !ok {
 				return fmt.Errorf("%w: account %s slot %s read at index %d is not in the list", ErrFragmentMismatch, addr, s.key.slot.Hex(), k)
 			}
@@ -114,6 +114,21 @@ func listValue(ok bool, v string) string {
 		return "has none"
 	}
 	return v
+}
+
+// findRead returns the position of slot in reads, sorted, and whether it is
+// there.
+func findRead(reads []uint256.Int, slot *uint256.Int) (int, bool) {
+	lo, hi := 0, len(reads)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if reads[m].Lt(slot) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(reads) && reads[lo].Eq(slot)
 }
 
 // entryAt returns the entry of s with index k, given j, the position in s
