@@ -88,10 +88,9 @@ func (b *Bloom) Or(o *Bloom) {
 
 // AddLog adds the address and every topic of l to b.
 func (b *Bloom) AddLog(l *Log) {
-	b.Add(l.Address[:])
-	for i := range l.Topics {
-		b.Add(l.Topics[i][:])
-	}
+	var q bloomQueue
+	q.addLog(b, l)
+	q.flush(b)
 }
 
 // LogsBloom returns the bloom of logs: each log's address and topics. The
@@ -103,11 +102,7 @@ func LogsBloom(logs []Log) Bloom {
 		q bloomQueue
 	)
 	for i := range logs {
-		l := &logs[i]
-		q.add(&b, l.Address[:])
-		for j := range l.Topics {
-			q.add(&b, l.Topics[j][:])
-		}
+		q.addLog(&b, &logs[i])
 	}
 	q.flush(&b)
 	return b
@@ -118,6 +113,15 @@ type bloomQueue struct {
 	n    int
 	ins  [16][]byte
 	sums [16][32]byte
+}
+
+// addLog adds the address and every topic of l, which must stay unchanged
+// until the next flush.
+func (q *bloomQueue) addLog(b *Bloom, l *Log) {
+	q.add(b, l.Address[:])
+	for i := range l.Topics {
+		q.add(b, l.Topics[i][:])
+	}
 }
 
 // add sets the bits of data in b, at once when it is a frequent item and

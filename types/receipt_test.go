@@ -180,8 +180,9 @@ func TestBloom(t *testing.T) {
 	}
 }
 
-// TestLogsBloomBatches checks LogsBloom, which hashes the items of many
-// logs in batches, against adding each address and topic with Bloom.Add:
+// TestLogsBloomBatches checks LogsBloom and Bloom.AddLog, which hash the
+// items of their logs in batches, against adding each address and topic
+// with Bloom.Add:
 // for random logs around and past the batch size, with the frequent items
 // (the EIP-7708 log address, the Transfer topic) among them.
 func TestLogsBloomBatches(t *testing.T) {
@@ -213,6 +214,13 @@ func TestLogsBloomBatches(t *testing.T) {
 		}
 		if got := types.LogsBloom(logs); got != want {
 			t.Fatalf("%d logs: LogsBloom differs from adding each item", n)
+		}
+		var each types.Bloom
+		for i := range logs {
+			each.AddLog(&logs[i])
+		}
+		if each != want {
+			t.Fatalf("%d logs: AddLog log by log differs from adding each item", n)
 		}
 	}
 	logs := make([]types.Log, 8)
