@@ -111,6 +111,20 @@ func absorb(a *[25]uint64, b []byte) {
 	a[16] ^= binary.LittleEndian.Uint64(b[128:])
 }
 
+// tailLane returns the lane of the final block where the input ends: the
+// last len(tail) < 8 bytes of input, little-endian, then the padding byte
+// 0x01.
+func tailLane(tail []byte) uint64 {
+	var last [8]byte
+	copy(last[:], tail)
+	last[len(tail)] = 0x01
+	return binary.LittleEndian.Uint64(last[:])
+}
+
+// padEnd is the padding bit 0x80 of the final block's last byte, in the
+// block's last lane.
+const padEnd = 0x80 << 56
+
 // finish absorbs the final, partial block tail (shorter than BlockSize)
 // with its padding, permutes and squeezes the hash. The padding is the
 // byte 0x01 right after the input and the bit 0x80 in the block's last
@@ -121,11 +135,8 @@ func finish(a *[25]uint64, tail []byte) [Size]byte {
 		a[i] ^= binary.LittleEndian.Uint64(tail)
 		tail = tail[8:]
 	}
-	var last [8]byte
-	copy(last[:], tail)
-	last[len(tail)] = 0x01
-	a[i] ^= binary.LittleEndian.Uint64(last[:])
-	a[lanes-1] ^= 0x80 << 56
+	a[i] ^= tailLane(tail)
+	a[lanes-1] ^= padEnd
 	permute(a)
 	var out [Size]byte
 	binary.LittleEndian.PutUint64(out[0:], a[0])

@@ -124,15 +124,11 @@ func finalBlockColumn(blk *[lanes][8]uint64, j int, tail []byte) {
 		blk[i][j] = binary.LittleEndian.Uint64(tail)
 		tail = tail[8:]
 	}
-	var last uint64
-	for k, c := range tail {
-		last |= uint64(c) << (8 * k)
-	}
-	blk[i][j] = last | 0x01<<(8*len(tail))
+	blk[i][j] = tailLane(tail)
 	for i++; i < lanes; i++ {
 		blk[i][j] = 0
 	}
-	blk[lanes-1][j] ^= 0x80 << 56
+	blk[lanes-1][j] ^= padEnd
 }
 
 // squeezeColumn writes the hash from state j of s.
