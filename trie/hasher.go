@@ -180,18 +180,17 @@ func (h *hasher) round(nodes []node) {
 	for i, n := range nodes {
 		enc := h.buf[start:h.ends[i]]
 		start = h.ends[i]
-		r, dirty := refOf(n), isDirty(n)
+		r := refOf(n)
 		if r.n == 0 {
 			if len(enc) < hashRef {
-				r.n = uint8(len(enc))
-				copy(r.b[:], enc)
+				r.set(enc) // inline: nothing to hash
 			} else {
 				r.n, r.b = hashRef, h.sums[hashed]
 				hashed++
 			}
 		}
 		if commit {
-			if r.n == hashRef && dirty {
+			if r.n == hashRef && isDirty(n) {
 				h.record(r.b, enc)
 			}
 			markCommitted(n)
@@ -254,19 +253,11 @@ func (h *hasher) refChildrenParallel(root *branchNode) {
 	commit := h.commit
 	var todo []int
 	for i, k := range root.kids {
-		switch k := k.(type) {
-		case *leafNode:
-			if k.ref.n == 0 || (commit && k.dirty) {
-				todo = append(todo, i)
-			}
-		case *extNode:
-			if k.ref.n == 0 || (commit && k.dirty) {
-				todo = append(todo, i)
-			}
-		case *branchNode:
-			if k.ref.n == 0 || (commit && k.dirty) {
-				todo = append(todo, i)
-			}
+		if _, stored := k.(*hashNode); k == nil || stored {
+			continue
+		}
+		if refOf(k).n == 0 || (commit && isDirty(k)) {
+			todo = append(todo, i)
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(todo))
