@@ -264,6 +264,7 @@ func TestVerdictOrder(t *testing.T) {
 		{"bad body, undecodable list", badBody(), raw[:len(raw)-1], []error{exec.ErrTxRootMismatch}},
 		{"bad body, list of another hash", badBody(), otherRaw, []error{exec.ErrTxRootMismatch}},
 		{"bad body, list breaking the rules", badBody(), dupRaw, []error{exec.ErrTxRootMismatch}},
+		{"undecodable list", real, raw[:len(raw)-1], []error{exec.ErrBadSidecar, exec.ErrInvalidBAL}}, // its hash differs too
 		{"list of another hash", real, otherRaw, []error{exec.ErrBadSidecar, exec.ErrBALHashMismatch}},
 		{"list of another hash breaking the rules", real, dupRaw, []error{exec.ErrBadSidecar, exec.ErrBALHashMismatch}},
 		{"list breaking the rules", pinned(dupRaw), dupRaw, []error{exec.ErrBadSidecar, exec.ErrInvalidBAL}},
