@@ -263,6 +263,12 @@ func (pp *ParallelProcessor) sequential(ctx context.Context, block *types.Block,
 	return res, nil
 }
 
+// maxGatherLag is how many steps the workers may run ahead of the gather
+// before they yield to it between steps. The gather's backlog at the end of
+// the steps is then at most about this many steps' gathering (each a
+// microsecond or less), and it is woken once per this many steps at most.
+const maxGatherLag = 64
+
 // rootResult is what the root goroutine hands back.
 type rootResult struct {
 	updates []state.AccountUpdate
@@ -323,9 +329,10 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 		return nil, err
 	}
 	var (
-		next atomic.Int64
-		wake = make(chan struct{}, 1)
-		wg   sync.WaitGroup
+		next     atomic.Int64
+		gathered atomic.Int64 // steps the gather has consumed
+		wake     = make(chan struct{}, 1)
+		wg       sync.WaitGroup
 	)
 	for w := range workers {
 		wk := pp.ws[w]
@@ -349,8 +356,12 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 				// goroutines run between steps: the root then ends with the
 				// steps instead of after them (measured on transfers, erc20
 				// and storage with 2 workers on 2 cores: 8-15% shorter
-				// blocks, the wait for the root gone).
-				if !rootDone.Load() {
+				// blocks, the wait for the root gone). Likewise when the
+				// gather has fallen behind: woken by a worker that does not
+				// block, it would otherwise wait for a free core, which the
+				// workers give only when the steps run out, and then gather
+				// the backlog with the other cores idle.
+				if !rootDone.Load() || int64(p+1)-gathered.Load() > maxGatherLag {
 					runtime.Gosched()
 				}
 			}
@@ -365,7 +376,7 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	}
 
 	// 4. The gather, in block order.
-	res, postReqs, deleted, gatherTook, err := pp.gather(ctx, env, outs, wake)
+	res, postReqs, deleted, gatherTook, err := pp.gather(ctx, env, outs, wake, &gathered)
 	if err != nil {
 		stopWorkers()
 		return nil, err

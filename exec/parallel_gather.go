@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/balexec/balexec/exec/evm"
@@ -17,11 +18,12 @@ import (
 // invariant builds.
 
 // gather consumes the steps in block order while the workers run, waiting
-// on wake for the next one to finish. It returns the result so far
+// on wake for the next one to finish, and counts those consumed in
+// gathered. It returns the result so far
 // (receipts, gas, the receipts trie in pp.receipts), the
 // post-execution requests, the accounts execution left deleted, and the
 // time it spent working (not waiting).
-func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []stepOut, wake <-chan struct{}) (*Result, [][]byte, map[types.Address]bool, time.Duration, error) {
+func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []stepOut, wake <-chan struct{}, gathered *atomic.Int64) (*Result, [][]byte, map[types.Address]bool, time.Duration, error) {
 	n := len(env.block.Transactions)
 	res := &Result{Receipts: make([]*types.Receipt, 0, n)}
 	gp := evm.NewGasPool(env.ctx.GasLimit)
@@ -84,6 +86,7 @@ func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []s
 			}
 		}
 		busy += time.Since(t0)
+		gathered.Store(int64(j + 1))
 	}
 	res.GasUsed = gp.Used()
 	return res, postReqs, deleted, busy, nil
