@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"sync"
 	"testing"
 	"time"
@@ -73,9 +74,14 @@ func benchImport(b *testing.B, w *Workload, parallel bool) {
 		b.StartTimer()
 		// The label marks the import's samples (and those of the goroutines
 		// it starts) in a -cpuprofile: pprof -tagfocus=phase=import.
+		// An execution trace (-test.trace) marks each block's import with
+		// the region "import" (bench/gethpeer/cmd/tracecores reads it).
 		pprof.Do(context.Background(), pprof.Labels("phase", "import"), func(ctx context.Context) {
 			for i, blk := range blocks {
-				if _, err = chain.InsertWithAccessList(ctx, blk, lists[i]); err != nil {
+				reg := trace.StartRegion(ctx, "import")
+				_, err = chain.InsertWithAccessList(ctx, blk, lists[i])
+				reg.End()
+				if err != nil {
 					return
 				}
 			}

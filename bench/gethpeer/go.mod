@@ -6,6 +6,7 @@ require (
 	github.com/balexec/balexec v0.0.0-00010101000000-000000000000
 	github.com/ethereum/go-ethereum v1.17.10
 	github.com/holiman/uint256 v1.3.2
+	golang.org/x/exp v0.0.0-20261113113407-e3970619a1a4
 )
 
 require (
