@@ -185,6 +185,9 @@ func (lk *Lookup) All() iter.Seq2[int, *AccountAccess] {
 	}
 }
 
+// AccessAt returns the list's entry at position i, aliasing the list.
+func (lk *Lookup) AccessAt(i int) *AccountAccess { return &lk.list.Accounts[i] }
+
 // AddressAt returns the address of the account at position i.
 func (lk *Lookup) AddressAt(i int) types.Address { return lk.list.Accounts[i].Address }
 

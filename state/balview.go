@@ -2,6 +2,9 @@ package state
 
 import (
 	"context"
+	"fmt"
+	"runtime"
+	"sync"
 	"sync/atomic"
 
 	"github.com/balexec/balexec/bal"
@@ -108,31 +111,110 @@ func (v *BALView) Code(addr types.Address, codeHash types.Hash) ([]byte, error) 
 // touched, which EIP-161 deletes: the caller must add such deletions from
 // execution (the parallel executor does).
 //
-// It reads the pre-state of every changed account, so it checks ctx every
-// 64 accounts and returns ctx.Err() once ctx is done: a list whose root
-// nobody needs any more stops costing reads.
+// It reads the pre-state of every changed account, on up to GOMAXPROCS
+// goroutines for a long list (pre must be safe for concurrent use), so it
+// checks ctx every 64 accounts and returns ctx.Err() once ctx is done: a
+// list whose root nobody needs any more stops costing reads. Any other
+// error is the one of the first account in the list's order that failed.
 func BALUpdates(ctx context.Context, lk *bal.Lookup, pre Reader) ([]AccountUpdate, error) {
 	return balUpdates(ctx, lk, func(i int, a *bal.AccountAccess) (types.Account, bool, error) { return pre.Account(a.Address) })
 }
 
 func balUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.AccountAccess) (types.Account, bool, error)) ([]AccountUpdate, error) {
-	out := make([]AccountUpdate, 0, lk.Len())
-	for i, a := range lk.All() {
-		if i%64 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+	// Every account with a change gives one entry, its update or its
+	// deletion: where each chunk's entries go is known before any read, and
+	// the chunks fill their parts of the result in place.
+	n := lk.Len()
+	parts := (n + updatesChunk - 1) / updatesChunk
+	starts := make([]int, parts+1)
+	for i := range n {
+		if changes(lk.AccessAt(i)) {
+			starts[i/updatesChunk+1]++
 		}
-		final := lk.FinalAt(i)
-		if !final.Changed() && len(a.StorageChanges) == 0 {
+	}
+	for p := range parts {
+		starts[p+1] += starts[p]
+	}
+	out := make([]AccountUpdate, starts[parts])
+	fill := func(p int) error {
+		lo := p * updatesChunk
+		return fillUpdates(ctx, lk, preAt, lo, min(n, lo+updatesChunk), out[starts[p]:starts[p+1]])
+	}
+	workers := min(runtime.GOMAXPROCS(0), parts)
+	if workers <= 1 {
+		for p := range parts {
+			if err := fill(p); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	// The chunks are filled in any order by the workers. The error returned
+	// is the first chunk's that failed, so the one the loop over all
+	// accounts would meet first; chunks after a failed one are skipped.
+	var (
+		errs   = make([]error, parts)
+		next   atomic.Int32
+		failed atomic.Int32 // the lowest chunk that failed, parts if none
+		wg     sync.WaitGroup
+	)
+	failed.Store(int32(parts))
+	for range workers {
+		wg.Go(func() {
+			for p := int(next.Add(1)) - 1; p < parts && int32(p) < failed.Load(); p = int(next.Add(1)) - 1 {
+				if errs[p] = fill(p); errs[p] != nil {
+					for {
+						f := failed.Load()
+						if int32(p) >= f || failed.CompareAndSwap(f, int32(p)) {
+							break
+						}
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if f := int(failed.Load()); f < parts {
+		return nil, errs[f]
+	}
+	return out, nil
+}
+
+// updatesChunk is how many of the list's accounts one goroutine of
+// balUpdates takes at a time. The updates are derived on every core: on the
+// parallel path they are the first part of the state root, which is
+// computed beside the steps and must end with them.
+const updatesChunk = 512
+
+// changes reports whether an account of the list has a change, and so an
+// entry in the post-state updates.
+func changes(a *bal.AccountAccess) bool {
+	return len(a.BalanceChanges)+len(a.NonceChanges)+len(a.CodeChanges)+len(a.StorageChanges) > 0
+}
+
+// fillUpdates writes to dst, in order, the updates of the list's accounts
+// at positions lo to hi that have a change; dst has room for exactly those.
+func fillUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.AccountAccess) (types.Account, bool, error), lo, hi int, dst []AccountUpdate) error {
+	k := 0
+	for i := lo; i < hi; i++ {
+		a := lk.AccessAt(i)
+		if (i-lo)%64 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !changes(a) {
 			continue
 		}
 		acct, ok, err := preAt(i, a)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !ok {
 			acct = types.NewEmptyAccount()
 		}
-		u := AccountUpdate{Address: a.Address, Nonce: acct.Nonce, Balance: acct.Balance, CodeHash: acct.CodeHash}
+		final := lk.FinalAt(i)
+		u := &dst[k]
+		k++
+		*u = AccountUpdate{Address: a.Address, Nonce: acct.Nonce, Balance: acct.Balance, CodeHash: acct.CodeHash}
 		if final.HasBalance {
 			u.Balance = final.Balance
 		}
@@ -143,7 +225,7 @@ func balUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.Accoun
 			u.CodeHash, u.Code = final.CodeHash, final.Code
 		}
 		if u.Nonce == 0 && u.Balance.IsZero() && u.CodeHash == types.EmptyCodeHash {
-			out = append(out, AccountUpdate{Address: a.Address, Deleted: true})
+			*u = AccountUpdate{Address: a.Address, Deleted: true}
 			continue
 		}
 		if len(a.StorageChanges) > 0 {
@@ -153,9 +235,11 @@ func balUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.Accoun
 				u.Storage[j] = SlotUpdate{Key: sc.Slot, Value: sc.Final()}
 			}
 		}
-		out = append(out, u)
 	}
-	return out, nil
+	if k != len(dst) {
+		panic(fmt.Sprintf("state: %d updates of accounts %d to %d, counted %d", k, lo, hi, len(dst)))
+	}
+	return nil
 }
 
 // ListBase memoizes, for one block, the pre-state of the accounts its
