@@ -274,8 +274,9 @@ func (s *stepper) postExecution(env *blockEnv, vm *evm.EVM) ([][]byte, error) {
 }
 
 // makeReceipt builds transaction i's receipt from its execution, except
-// what depends on the transactions before it (cumulative gas, log indices).
-// The logs are copied out of the state.
+// what depends on the transactions before it (cumulative gas, log indices)
+// and its bloom, which types.SetBlooms sets for many receipts at once. The
+// logs are copied out of the state.
 func (env *blockEnv) makeReceipt(i int, msg *evm.Message, out *evm.ExecutionResult, logs []types.Log) *types.Receipt {
 	tx := env.block.Transactions[i]
 	r := &types.Receipt{
@@ -307,12 +308,12 @@ func (env *blockEnv) makeReceipt(i int, msg *evm.Message, out *evm.ExecutionResu
 			l.BlockNumber, l.BlockHash, l.TxHash, l.TxIndex = env.ctx.Number, env.blockHash, r.TxHash, uint(i)
 		}
 	}
-	r.Bloom = types.LogsBloom(r.Logs)
 	return r
 }
 
 // addReceipt appends a receipt in block order: it sets the cumulative gas
-// and the block-wide log indices and folds the bloom into the block's.
+// and the block-wide log indices. The receipt's bloom is set and folded into
+// the block's apart (setBlooms).
 func (res *Result) addReceipt(r *types.Receipt) {
 	r.CumulativeGasUsed = r.GasUsed
 	if n := len(res.Receipts); n > 0 {
@@ -323,8 +324,16 @@ func (res *Result) addReceipt(r *types.Receipt) {
 		res.logCount++
 	}
 	res.BlobGasUsed += r.BlobGasUsed
-	res.Bloom.Or(&r.Bloom)
 	res.Receipts = append(res.Receipts, r)
+}
+
+// setBlooms sets the bloom of every receipt and folds them into the
+// block's.
+func (res *Result) setBlooms() {
+	types.SetBlooms(res.Receipts)
+	for _, r := range res.Receipts {
+		res.Bloom.Or(&r.Bloom)
+	}
 }
 
 // finishRequests completes a result's requests once all receipts are in:

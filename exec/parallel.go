@@ -127,6 +127,7 @@ type ParallelProcessor struct {
 	order    []int32
 	receipts trie.OrderedStream
 	enc      []byte
+	blooms   []*types.Receipt // the receipts the gather sets the blooms of at once
 }
 
 // ParallelStats counts blocks by outcome.

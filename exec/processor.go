@@ -157,6 +157,7 @@ func (p *Processor) Process(ctx context.Context, block *types.Block, pre state.R
 	if err := res.finishRequests(env, queueReqs); err != nil {
 		return nil, err
 	}
+	res.setBlooms()
 	res.receiptsRoot()
 	res.Updates = s.bs.Updates()
 	if record {

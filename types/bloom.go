@@ -89,8 +89,8 @@ func (b *Bloom) Or(o *Bloom) {
 // AddLog adds the address and every topic of l to b.
 func (b *Bloom) AddLog(l *Log) {
 	var q bloomQueue
-	q.addLog(b, l)
-	q.flush(b)
+	q.addLog(b, l, nil, 0)
+	q.flush(b, nil)
 }
 
 // LogsBloom returns the bloom of logs: each log's address and topics. The
@@ -102,47 +102,73 @@ func LogsBloom(logs []Log) Bloom {
 		q bloomQueue
 	)
 	for i := range logs {
-		q.addLog(&b, &logs[i])
+		q.addLog(&b, &logs[i], nil, 0)
 	}
-	q.flush(&b)
+	q.flush(&b, nil)
 	return b
 }
 
-// bloomQueue holds items waiting to be hashed into a bloom together.
+// SetBlooms sets the bloom of every receipt of rs from its logs, as
+// LogsBloom does, hashing the items of all the receipts together, up to 16
+// at a time: a receipt has few items (a transfer's log two that need
+// hashing), and hashing them receipt by receipt would leave most of
+// keccak.SumMany's lanes empty.
+func SetBlooms(rs []*Receipt) {
+	var q bloomQueue
+	for j, r := range rs {
+		r.Bloom = Bloom{}
+		for i := range r.Logs {
+			q.addLog(&r.Bloom, &r.Logs[i], rs, j)
+		}
+	}
+	q.flush(nil, rs)
+}
+
+// bloomQueue holds items waiting to be hashed together. Their bits go to
+// one bloom, or, when the items come from several receipts, to the bloom of
+// the receipt each came from (by its position: a pointer kept in the queue
+// would move every caller's bloom to the heap).
 type bloomQueue struct {
 	n    int
 	ins  [16][]byte
+	of   [16]int32
 	sums [16][32]byte
 }
 
-// addLog adds the address and every topic of l, which must stay unchanged
-// until the next flush.
-func (q *bloomQueue) addLog(b *Bloom, l *Log) {
-	q.add(b, l.Address[:])
+// addLog adds the address and every topic of l to b, which is rs[j]'s
+// bloom when rs is not nil; l must stay unchanged until the next flush.
+func (q *bloomQueue) addLog(b *Bloom, l *Log, rs []*Receipt, j int) {
+	q.add(b, l.Address[:], rs, j)
 	for i := range l.Topics {
-		q.add(b, l.Topics[i][:])
+		q.add(b, l.Topics[i][:], rs, j)
 	}
 }
 
-// add sets the bits of data in b, at once when it is a frequent item and
-// otherwise at the next flush; data must stay unchanged until then.
-func (q *bloomQueue) add(b *Bloom, data []byte) {
+// add sets the bits of data in b (rs[j]'s bloom when rs is not nil), at
+// once when it is a frequent item and otherwise at the next flush; data
+// must stay unchanged until then.
+func (q *bloomQueue) add(b *Bloom, data []byte, rs []*Receipt, j int) {
 	if f := frequent(data); f != nil {
 		b.set(f.idx, f.mask)
 		return
 	}
-	q.ins[q.n] = data
+	q.ins[q.n], q.of[q.n] = data, int32(j)
 	q.n++
 	if q.n == len(q.ins) {
-		q.flush(b)
+		q.flush(b, rs)
 	}
 }
 
-// flush hashes the queued items and sets their bits in b.
-func (q *bloomQueue) flush(b *Bloom) {
+// flush hashes the queued items and sets their bits in b, or in the blooms
+// of the receipts of rs they came from when rs is not nil.
+func (q *bloomQueue) flush(b *Bloom, rs []*Receipt) {
 	keccak.SumMany(q.sums[:q.n], q.ins[:q.n])
 	for i := range q.n {
-		b.set(hashBloomBits(q.sums[i]))
+		dst := b
+		if rs != nil {
+			dst = &rs[q.of[i]].Bloom
+		}
+		dst.set(hashBloomBits(q.sums[i]))
 	}
 	q.n = 0
 }

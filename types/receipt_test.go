@@ -189,6 +189,10 @@ func TestLogsBloomBatches(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	system := types.MustHexToAddress("0xfffffffffffffffffffffffffffffffffffffffe")
 	transfer := types.Keccak256One([]byte("Transfer(address,address,uint256)"))
+	var (
+		receipts []*types.Receipt
+		wants    []types.Bloom
+	)
 	for n := range 41 {
 		logs := make([]types.Log, n)
 		var want types.Bloom
@@ -222,6 +226,23 @@ func TestLogsBloomBatches(t *testing.T) {
 		if each != want {
 			t.Fatalf("%d logs: AddLog log by log differs from adding each item", n)
 		}
+		r := &types.Receipt{Logs: logs}
+		fillRandom(rng, r.Bloom[:]) // a stale bloom, which SetBlooms replaces
+		receipts, wants = append(receipts, r), append(wants, want)
+	}
+	// SetBlooms hashes the items of many receipts together: every receipt,
+	// in any run of them, gets its own bloom.
+	for _, run := range [][2]int{{0, 41}, {0, 1}, {1, 3}, {5, 6}, {7, 30}, {3, 3}} {
+		rs := receipts[run[0]:run[1]]
+		types.SetBlooms(rs)
+		for i, r := range rs {
+			if r.Bloom != wants[run[0]+i] {
+				t.Fatalf("SetBlooms over receipts %d to %d: receipt %d's bloom differs from adding each item", run[0], run[1], run[0]+i)
+			}
+		}
+		for _, r := range rs {
+			fillRandom(rng, r.Bloom[:])
+		}
 	}
 	logs := make([]types.Log, 8)
 	for i := range logs {
@@ -231,10 +252,44 @@ func TestLogsBloomBatches(t *testing.T) {
 	if a := testing.AllocsPerRun(100, func() { _ = types.LogsBloom(logs) }); a != 0 && !raceEnabled {
 		t.Fatalf("LogsBloom allocates %v times", a)
 	}
+	if a := testing.AllocsPerRun(100, func() { types.SetBlooms(receipts) }); a != 0 && !raceEnabled {
+		t.Fatalf("SetBlooms allocates %v times", a)
+	}
 }
 
 func fillRandom(rng *rand.Rand, b []byte) {
 	for i := range b {
 		b[i] = byte(rng.Uint32())
 	}
+}
+
+// BenchmarkReceiptBlooms sets the blooms of 1,000 receipts of a transfer
+// log each (EIP-7708: the system address, the Transfer topic and two
+// addresses), receipt by receipt with LogsBloom and all at once with
+// SetBlooms.
+func BenchmarkReceiptBlooms(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	system := types.MustHexToAddress("0xfffffffffffffffffffffffffffffffffffffffe")
+	transfer := types.Keccak256One([]byte("Transfer(address,address,uint256)"))
+	rs := make([]*types.Receipt, 1000)
+	for i := range rs {
+		l := types.Log{Address: system, Topics: []types.Hash{transfer, {}, {}}}
+		fillRandom(rng, l.Topics[1][12:])
+		fillRandom(rng, l.Topics[2][12:])
+		rs[i] = &types.Receipt{Logs: []types.Log{l}}
+	}
+	b.Run("each", func(b *testing.B) {
+		for b.Loop() {
+			for _, r := range rs {
+				r.Bloom = types.LogsBloom(r.Logs)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(rs)), "ns/receipt")
+	})
+	b.Run("together", func(b *testing.B) {
+		for b.Loop() {
+			types.SetBlooms(rs)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(rs)), "ns/receipt")
+	})
 }
