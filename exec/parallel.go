@@ -45,8 +45,11 @@ import (
 //     deferred error;
 //  4. the gather, on the calling goroutine, in block order as the steps
 //     finish: gas admission and charging in two dimensions (EIP-8037),
-//     receipts with cumulative gas and block-wide log indices, the receipts
-//     trie (streamed, trie.OrderedStream).
+//     receipts with cumulative gas and block-wide log indices, their blooms
+//     (a run of receipts at a time, types.SetBlooms), the receipts trie
+//     (streamed, trie.OrderedStream). A worker that has run maxGatherLag
+//     steps ahead of it yields between steps, so that the gather keeps up
+//     rather than gathering its backlog after the last step.
 //
 // Then every account and read of the list must have been covered by some
 // step (bal.Coverage.Complete), the root goroutine is joined, and an
