@@ -10,10 +10,10 @@
 // bench's BenchmarkImport marks each block's import with the region
 // "import", so that (from the repository root):
 //
-//	go test -c -o /tmp/bench.test ./bench
-//	/tmp/bench.test -test.run '^$' -test.bench 'BenchmarkImport$/workload=transfers/impl=par' \
-//		-test.cpu 2 -test.benchtime 10x -test.trace /tmp/par.trace
-//	cd bench/gethpeer && go run ./cmd/tracecores /tmp/par.trace
+//	go test -c -o bench.test ./bench
+//	./bench.test -test.run '^$' -test.bench 'BenchmarkImport$/workload=transfers/impl=par' \
+//		-test.cpu 2 -test.benchtime 10x -test.trace par.trace
+//	cd bench/gethpeer && go run ./cmd/tracecores ../../par.trace
 //
 // prints the time inside those regions with 0, 1, ... goroutines running,
 // and the time with fewer than -cores running attributed to each goroutine
