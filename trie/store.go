@@ -69,8 +69,9 @@ type memShard struct {
 func memShardOf(h *types.Hash) int { return int(h[0]) * memShards >> 8 }
 
 // parallelAddMin is the size from which Add stores a set on several
-// goroutines.
-const parallelAddMin = 4096
+// goroutines: a block of 100M gas writing fresh storage slots commits about
+// 2,000 nodes, which one goroutine stored in 0.5 ms with the other core idle.
+const parallelAddMin = 1024
 
 var _ VerifiedNodeReader = (*MemStore)(nil)
 
