@@ -16,6 +16,7 @@
 //	cd bench/gethpeer && go run ./cmd/tracecores ../../par.trace
 //
 // prints the time inside those regions with 0, 1, ... goroutines running,
+// the idle core time by the tenth of the region it fell in,
 // and the time with fewer than -cores running attributed to each goroutine
 // that was running then. A goroutine is named by where it last stopped
 // running (the frames of balexec's code on its stack then), or, before it
@@ -95,6 +96,18 @@ type stats struct {
 	nested    map[string]time.Duration // time in other regions open inside the measured ones
 	nestedIdl map[string]time.Duration // of which with fewer than cores running
 	instances int
+
+	// The idle core time of the region in progress, by where it began in
+	// it, kept until the region ends to be placed in tenths of it.
+	regionStart trace.Time
+	pending     []idleSpan
+	byTenth     [10]time.Duration
+}
+
+// idleSpan is core time left idle from a time on.
+type idleSpan struct {
+	at   trace.Time
+	idle time.Duration
 }
 
 func newStats(region string, cores int) *stats {
@@ -112,12 +125,16 @@ func (s *stats) event(ev *trace.Event) {
 	case trace.EventRegionBegin:
 		t := ev.Region().Type
 		s.open[t]++
-		if t == s.region {
+		if t == s.region && s.open[t] == 1 {
 			s.instances++
+			s.regionStart, s.pending = ev.Time(), s.pending[:0]
 		}
 	case trace.EventRegionEnd:
 		if t := ev.Region().Type; s.open[t] > 0 {
 			s.open[t]--
+			if t == s.region && s.open[t] == 0 {
+				s.placeIdle(ev.Time())
+			}
 		}
 	case trace.EventStateTransition:
 		st := ev.StateTransition()
@@ -176,6 +193,7 @@ func (s *stats) advance(t trace.Time) {
 	if !idle {
 		return
 	}
+	s.pending = append(s.pending, idleSpan{s.last - trace.Time(d), d * time.Duration(s.cores-n)})
 	if n == 0 {
 		s.idleBy["(nothing running)"] += d * time.Duration(s.cores)
 		return
@@ -183,6 +201,19 @@ func (s *stats) advance(t trace.Time) {
 	for _, p := range s.running {
 		s.idleBy[p] += d * time.Duration(s.cores-n) / time.Duration(n)
 	}
+}
+
+// placeIdle files the idle core time of the region that ends at end by the
+// tenth of the region it began in.
+func (s *stats) placeIdle(end trace.Time) {
+	length := end - s.regionStart
+	if length <= 0 {
+		return
+	}
+	for _, p := range s.pending {
+		s.byTenth[min(9, max(0, int(10*(p.at-s.regionStart)/length)))] += p.idle
+	}
+	s.pending = s.pending[:0]
 }
 
 func (s *stats) report(out io.Writer, top int) {
@@ -208,6 +239,11 @@ func (s *stats) report(out io.Writer, top int) {
 		idle += d
 	}
 	fmt.Fprintf(out, "core time left idle: %.3f ms a region (%.1f%% of %d cores)\n", per(idle), 100*float64(idle)/float64(total)/float64(s.cores), s.cores)
+	fmt.Fprint(out, "  by tenth of the region it fell in (ms a region):")
+	for _, d := range s.byTenth {
+		fmt.Fprintf(out, " %.3f", per(d))
+	}
+	fmt.Fprintln(out)
 	type kv struct {
 		k string
 		d time.Duration
