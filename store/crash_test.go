@@ -48,7 +48,12 @@ func TestCrash(t *testing.T) {
 	dir := t.TempDir()
 	g := newGen(seed, crashPop)
 
-	const minIterations = 4
+	// At least minIterations, and more (up to maxIterations) until a child
+	// has committed a second block: with a third of the kills in a child's
+	// first 40 ms and the others possibly before its second commit, four
+	// iterations (all a second allows under -race on 2 cores) sometimes
+	// ended with the head still at block 0.
+	const minIterations, maxIterations = 4, 40
 	var (
 		prevHead   int64 = -1 // head after the previous iteration, -1 for none
 		iterations int
@@ -56,7 +61,7 @@ func TestCrash(t *testing.T) {
 		landed     int // iterations where the unreported block had landed
 	)
 	deadline := time.Now().Add(budget)
-	for ; iterations < minIterations || time.Now().Before(deadline); iterations++ {
+	for ; iterations < minIterations || time.Now().Before(deadline) || (prevHead < 1 && iterations < maxIterations); iterations++ {
 		// A third of the kills fall in the child's first 40 ms (start,
 		// open, recovery, replay); the rest 0-150 ms after its first
 		// commit, whenever that comes (slow under -race).
