@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/types"
@@ -100,5 +101,13 @@ func TestLiveMatchesFresh(t *testing.T) {
 				t.Fatalf("root %s account %d: %v %v %v / %v %v %v", r, i, x, okx, errx, y, oky, erry)
 			}
 		}
+	}
+}
+
+// TestMemShardPadding: a MemStore shard fills whole cache lines, as its
+// comment says, so that the locks of two shards never share one.
+func TestMemShardPadding(t *testing.T) {
+	if size := unsafe.Sizeof(memShard{}); size == 0 || size%64 != 0 {
+		t.Errorf("memShard is %d bytes, not a multiple of 64", size)
 	}
 }
