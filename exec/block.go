@@ -313,7 +313,8 @@ func (env *blockEnv) makeReceipt(i int, msg *evm.Message, out *evm.ExecutionResu
 
 // addReceipt appends a receipt in block order: it sets the cumulative gas
 // and the block-wide log indices. The receipt's bloom is set and folded into
-// the block's apart (setBlooms).
+// the block's apart: by setBlooms on the sequential path, by the gather on
+// the parallel one.
 func (res *Result) addReceipt(r *types.Receipt) {
 	r.CumulativeGasUsed = r.GasUsed
 	if n := len(res.Receipts); n > 0 {

@@ -73,7 +73,7 @@ func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []s
 		}
 		if out.receipt != nil {
 			if j >= bloomed {
-				bloomed = pp.setBlooms(outs, j)
+				bloomed = pp.setBloomRun(outs, j)
 			}
 			res.addReceipt(out.receipt)
 			res.Bloom.Or(&out.receipt.Bloom)
@@ -103,10 +103,10 @@ func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []s
 	return res, postReqs, deleted, busy, nil
 }
 
-// setBlooms sets the blooms of the receipts of the steps from j on that
+// setBloomRun sets the blooms of the receipts of the steps from j on that
 // are done, up to maxBloomBatch of them, hashing their items together, and
 // returns the first step after them. Step j must be done.
-func (pp *ParallelProcessor) setBlooms(outs []stepOut, j int) int {
+func (pp *ParallelProcessor) setBloomRun(outs []stepOut, j int) int {
 	pp.blooms = pp.blooms[:0]
 	k := j
 	for ; k < len(outs) && k-j < maxBloomBatch && outs[k].done.Load(); k++ {
