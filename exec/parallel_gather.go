@@ -19,11 +19,15 @@ import (
 
 // gather consumes the steps in block order while the workers run, waiting
 // on wake for the next one to finish, and counts those consumed in
-// gathered. It returns the result so far
+// gathered. Before it blocks on wake it sets waiting and looks at the step
+// again; a worker marks its step done and then sends on wake only if
+// waiting is set. Both are sequentially consistent atomics, so one of the
+// two sees the other's write: no wake-up is lost, and a worker whose step
+// the gather is not waiting for sends nothing. It returns the result so far
 // (receipts, gas, the receipts trie in pp.receipts), the
 // post-execution requests, the accounts execution left deleted, and the
 // time it spent working (not waiting).
-func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []stepOut, wake <-chan struct{}, gathered *atomic.Int64) (*Result, [][]byte, map[types.Address]bool, time.Duration, error) {
+func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []stepOut, wake <-chan struct{}, waiting *atomic.Bool, gathered *atomic.Int64) (*Result, [][]byte, map[types.Address]bool, time.Duration, error) {
 	n := len(env.block.Transactions)
 	res := &Result{Receipts: make([]*types.Receipt, 0, n)}
 	gp := evm.NewGasPool(env.ctx.GasLimit)
@@ -31,11 +35,12 @@ func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []s
 	var (
 		postReqs [][]byte
 		deleted  map[types.Address]bool // only accounts deleted at some step
-		busy     time.Duration
-		bloomed  int // the receipts of the steps below have their blooms
+		start    = time.Now()
+		waited   time.Duration // blocked on wake
+		bloomed  int           // the receipts of the steps below have their blooms
 	)
 	fail := func(err error) (*Result, [][]byte, map[types.Address]bool, time.Duration, error) {
-		return nil, nil, nil, busy, err
+		return nil, nil, nil, time.Since(start) - waited, err
 	}
 	for j := range outs {
 		out := &outs[j]
@@ -45,14 +50,20 @@ func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []s
 		if j >= bloomed {
 			last = &outs[min(j+minBloomRun, len(outs))-1]
 		}
-		for !out.done.Load() || !last.done.Load() {
-			select {
-			case <-wake:
-			case <-ctx.Done():
-				return fail(ctx.Err())
+		if !out.done.Load() || !last.done.Load() {
+			t := time.Now()
+			waiting.Store(true)
+			for !out.done.Load() || !last.done.Load() {
+				select {
+				case <-wake:
+				case <-ctx.Done():
+					waiting.Store(false)
+					return fail(ctx.Err())
+				}
 			}
+			waiting.Store(false)
+			waited += time.Since(t)
 		}
-		t0 := time.Now()
 		if j >= 1 && j <= n {
 			i := j - 1
 			tx := env.block.Transactions[i]
@@ -96,11 +107,10 @@ func (pp *ParallelProcessor) gather(ctx context.Context, env *blockEnv, outs []s
 				}
 			}
 		}
-		busy += time.Since(t0)
 		gathered.Store(int64(j + 1))
 	}
 	res.GasUsed = gp.Used()
-	return res, postReqs, deleted, busy, nil
+	return res, postReqs, deleted, time.Since(start) - waited, nil
 }
 
 // setBloomRun sets the blooms of the receipts of the steps from j on that

@@ -88,14 +88,24 @@ func RecoverAddress(hash Hash, r, s *uint256.Int, v byte) (Address, error) {
 // [1, n-1] and s <= n/2. Errors: ErrInvalidChainID, ErrInvalidSig,
 // ErrTxTypeNotSupported. Which types a fork accepts is the caller's check.
 func (tx *Transaction) Sender(chainID *uint256.Int) (Address, error) {
-	if c := tx.sender.Load(); c != nil && chainID != nil && c.chainID == *chainID {
-		return c.from, nil
+	if from, ok := tx.CachedSender(chainID); ok {
+		return from, nil
 	}
 	from, err := tx.recoverSender(chainID)
 	if err == nil && chainID != nil {
 		tx.sender.Store(&cachedSender{chainID: *chainID, from: from})
 	}
 	return from, err
+}
+
+// CachedSender returns the sender cached for the chain chainID (recovered by
+// an earlier Sender call or supplied by SetSender) and true, or false when
+// there is none. It never recovers.
+func (tx *Transaction) CachedSender(chainID *uint256.Int) (Address, bool) {
+	if c := tx.sender.Load(); c != nil && chainID != nil && c.chainID == *chainID {
+		return c.from, true
+	}
+	return Address{}, false
 }
 
 // SetSender caches from as tx's sender on the chain chainID, as an execution

@@ -493,15 +493,28 @@ func TestTxAllocs(t *testing.T) {
 	}
 }
 
-// TestSenderCache checks that a recovered sender is cached per chain id, that
+// TestSenderCache checks that a recovered sender is cached per chain id (and
+// CachedSender reports it, never recovering), that
 // a supplied one is returned as is, that Seal and Copy forget it, and that an
 // error is not cached.
 func TestSenderCache(t *testing.T) {
 	one, two := uint256.NewInt(1), uint256.NewInt(2)
 	tx := sampleTxs(t, one)[3]
 	want := keyAddress(testKey(0x11))
+	if got, ok := tx.CachedSender(one); ok {
+		t.Fatalf("CachedSender before any recovery = %s, true", got)
+	}
 	if got, err := tx.Sender(one); err != nil || got != want {
 		t.Fatalf("Sender = %s, %v; want %s", got, err, want)
+	}
+	if got, ok := tx.CachedSender(one); !ok || got != want {
+		t.Fatalf("CachedSender after Sender = %s, %v; want %s, true", got, ok, want)
+	}
+	if got, ok := tx.CachedSender(two); ok {
+		t.Fatalf("CachedSender on another chain = %s, true", got)
+	}
+	if got, ok := tx.CachedSender(nil); ok {
+		t.Fatalf("CachedSender without a chain id = %s, true", got)
 	}
 	if a := testing.AllocsPerRun(100, func() { _, _ = tx.Sender(one) }); a != 0 {
 		t.Errorf("cached Sender allocates %v", a)
@@ -515,6 +528,9 @@ func TestSenderCache(t *testing.T) {
 	if got, err := tx.Sender(one); err != nil || got != other {
 		t.Fatalf("after SetSender: %s, %v; want %s", got, err, other)
 	}
+	if got, ok := tx.CachedSender(one); !ok || got != other {
+		t.Fatalf("CachedSender after SetSender = %s, %v; want %s, true", got, ok, other)
+	}
 	c := tx.Copy()
 	if got, err := c.Sender(one); err != nil || got != want {
 		t.Fatalf("copy: %s, %v; want the recovered %s", got, err, want)
@@ -523,6 +539,9 @@ func TestSenderCache(t *testing.T) {
 		t.Fatal("copy has another hash")
 	}
 	tx.Seal()
+	if got, ok := tx.CachedSender(one); ok {
+		t.Fatalf("CachedSender after Seal = %s, true", got)
+	}
 	if got, err := tx.Sender(one); err != nil || got != want {
 		t.Fatalf("after Seal: %s, %v; want the recovered %s", got, err, want)
 	}
