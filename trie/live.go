@@ -42,6 +42,7 @@ type Live struct {
 	accounts *SecureTrie
 	storage  map[types.Address]*liveStorage
 	next     map[types.Address]*liveStorage // kept by the update in progress
+	scratch  *stateScratch                  // lent to one update at a time
 }
 
 type liveStorage struct {
@@ -68,16 +69,22 @@ func (l *Live) Update(ctx context.Context, store NodeReader, parent types.Hash, 
 		accounts = nil
 	}
 	l.next = make(map[types.Address]*liveStorage)
+	sc := l.scratch
+	l.scratch = nil
 	l.mu.Unlock()
+	if sc == nil {
+		sc = new(stateScratch)
+	}
 	if accounts == nil {
 		var err error
 		if accounts, err = NewSecure(parent, store); err != nil {
 			return types.Hash{}, nil, err
 		}
 	}
-	root, nodes, err := updateState(ctx, accounts, l, store, updates)
+	root, nodes, err := updateState(ctx, accounts, l, sc, store, updates)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.scratch = sc
 	if err != nil {
 		l.root, l.accounts, l.storage, l.next = types.Hash{}, nil, nil, nil
 		return types.Hash{}, nil, err

@@ -32,11 +32,16 @@ func TestLiveMatchesFresh(t *testing.T) {
 				continue
 			}
 			seen[i] = true
+			if rng.IntN(16) == 0 { // deleted, or never there
+				ups = append(ups, state.AccountUpdate{Address: addr(i), Deleted: true})
+				continue
+			}
 			u := state.AccountUpdate{Address: addr(i), Nonce: rng.Uint64N(9), CodeHash: types.EmptyCodeHash}
 			u.Balance.SetUint64(rng.Uint64N(1 << 30))
 			slots := 0
-			if i < 4 { // hot contracts
+			if i < 4 { // hot contracts, their storage sometimes wiped first
 				slots = 100 + rng.IntN(300)
+				u.Wiped = rng.IntN(6) == 0
 			}
 			for k := range slots {
 				var su state.SlotUpdate

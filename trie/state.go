@@ -34,7 +34,7 @@ func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, 
 	if err != nil {
 		return types.Hash{}, nil, err
 	}
-	return updateState(ctx, accounts, nil, store, updates)
+	return updateState(ctx, accounts, nil, nil, store, updates)
 }
 
 // UpdateStateOn is UpdateStateContext on an open state trie, which it
@@ -43,7 +43,33 @@ func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, 
 // be discarded; after success it holds the new state, committed. Live does
 // this block after block, keeping hot storage tries too.
 func UpdateStateOn(ctx context.Context, accounts *SecureTrie, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
-	return updateState(ctx, accounts, nil, store, updates)
+	return updateState(ctx, accounts, nil, nil, store, updates)
+}
+
+// stateScratch is the working memory of one updateState, by account: the
+// hashed keys, the old accounts, the new encodings. The trie copies what it
+// keeps of keys and values, so after the update it is free again; Live
+// keeps one from block to block, which spares the allocator (and the
+// garbage collector) a few hundred bytes an account.
+type stateScratch struct {
+	hashed []types.Hash
+	keys   [][]byte
+	old    []types.Account
+	exists []bool
+	vals   [][]byte
+	buf    []byte
+	offs   []int
+}
+
+// resized returns s with length n and every element zero, reusing its
+// memory when it has room.
+func resized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // storageTries lends open storage tries to an update and takes back those
@@ -57,20 +83,25 @@ type storageTries interface {
 }
 
 // updateState is UpdateStateContext on an open state trie, which it
-// modifies, borrowing open storage tries from kept when it is not nil.
-// After an error the tries must be discarded.
-func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
+// modifies, borrowing open storage tries from kept when it is not nil and
+// working in sc when it is not nil (see stateScratch). After an error the
+// tries must be discarded.
+func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, sc *stateScratch, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
 	for i := 1; i < len(updates); i++ {
 		if updates[i-1].Address.Compare(&updates[i].Address) >= 0 {
 			return types.Hash{}, nil, fmt.Errorf("%w: updates not sorted at %s", ErrKeyOrder, updates[i].Address)
 		}
 	}
 	n := len(updates)
+	if sc == nil {
+		sc = new(stateScratch)
+	}
 	// The hashed keys, once each, and the old accounts of the updated ones
 	// (one batch over the root's subtrees, which also resolves the paths the
 	// writes will take).
-	hashed := make([]types.Hash, n)
-	keys := make([][]byte, n)
+	sc.hashed = resized(sc.hashed, n)
+	sc.keys = resized(sc.keys, n)
+	hashed, keys := sc.hashed, sc.keys
 	parallelFor(n, func(lo, hi int) {
 		hashEach(hashed[lo:hi], func(i int, _ *[32]byte) []byte { return updates[lo+i].Address[:] })
 		for i := lo; i < hi; i++ {
@@ -80,8 +111,9 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 	if err := ctx.Err(); err != nil {
 		return types.Hash{}, nil, err
 	}
-	old := make([]types.Account, n)
-	exists := make([]bool, n)
+	sc.old = resized(sc.old, n)
+	sc.exists = resized(sc.exists, n)
+	old, exists := sc.old, sc.exists
 	var decodeErr atomic.Pointer[error]
 	if err := accounts.t.GetBatch(keys, func(i int, val []byte) {
 		a, err := types.DecodeAccount(val)
@@ -116,17 +148,16 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		if exists[i] && !u.Wiped {
 			oldRoot = old[i].Root
 		}
-		if len(u.Storage) == 0 && exists[i] && oldRoot == old[i].Root {
-			continue // storage unchanged
+		if len(u.Storage) == 0 {
+			// No slot written: the root stays the old one, or the empty
+			// one for a new or wiped account. No trie to open.
+			old[i].Root, exists[i] = oldRoot, true
+			continue
 		}
 		jobs = append(jobs, storageJob{idx: i, oldRoot: oldRoot})
 	}
 	run := func(j *storageJob) {
 		u := &updates[j.idx]
-		if len(u.Storage) == 0 {
-			j.newRoot = j.oldRoot
-			return
-		}
 		if err := ctx.Err(); err != nil {
 			j.err = err
 			return
@@ -172,9 +203,12 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 	}
 
 	// The accounts, in one batch over the root's subtrees.
-	vals := make([][]byte, n)
-	buf := make([]byte, 0, n*80)
-	offs := make([]int, n+1)
+	sc.vals = resized(sc.vals, n)
+	sc.offs = resized(sc.offs, n+1)
+	if cap(sc.buf) < n*80 {
+		sc.buf = make([]byte, 0, n*80)
+	}
+	vals, buf, offs := sc.vals, sc.buf[:0], sc.offs
 	for i := range updates {
 		u := &updates[i]
 		offs[i] = len(buf)
@@ -190,6 +224,7 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		}
 		buf = acct.AppendRLP(buf)
 	}
+	sc.buf = buf // grown, if an encoding was longer than 80 bytes
 	offs[n] = len(buf)
 	for i := range updates {
 		if !updates[i].Deleted {
