@@ -12,6 +12,9 @@
 //	go run ./bench/cmd/importrounds [-rounds 6] [-cpu 1,2] [-benchtime 5x] [-workloads RE] [-out FILE]
 //	go run ./bench/cmd/importrounds -in FILE
 //
+// The runs inherit the environment: GOGC and GOMEMLIMIT, when set, are
+// recorded in FILE with the other settings.
+//
 // The first form builds bench's test binary, runs the rounds (each in a
 // process of its own with GOMAXPROCS at the core count), appends the raw
 // benchmark lines to FILE and prints the summary; the second prints the
@@ -117,6 +120,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	goVersion, _ := exec.Command("go", "env", "GOVERSION").Output()
 	fmt.Fprintf(raw, "balexec-commit: %s\ngo-version: %s\nimportrounds-args: -rounds=%d -cpu=%s -benchtime=%s -workloads=%s\n",
 		bytes.TrimSpace(rev), bytes.TrimSpace(goVersion), *rounds, *cpus, *benchtime, *workloads)
+	// The garbage collector's settings, which the runs inherit: they move
+	// the parallel path's time more than the sequential path's.
+	for _, v := range []string{"GOGC", "GOMEMLIMIT"} {
+		if val, ok := os.LookupEnv(v); ok {
+			fmt.Fprintf(raw, "%s: %s\n", strings.ToLower(v), val)
+		}
+	}
 	pattern := benchPattern(*workloads)
 	for r := 1; r <= *rounds; r++ {
 		for _, p := range procs {
