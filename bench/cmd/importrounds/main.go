@@ -10,7 +10,7 @@
 // Usage (from the repository root):
 //
 //	go run ./bench/cmd/importrounds [-rounds 6] [-cpu 1,2] [-benchtime 5x] [-workloads RE] [-out FILE]
-//	go run ./bench/cmd/importrounds -in FILE
+//	go run ./bench/cmd/importrounds -in FILE[,FILE...]
 //
 // The runs inherit the environment: GOGC and GOMEMLIMIT, when set, are
 // recorded in FILE with the other settings.
@@ -18,7 +18,9 @@
 // The first form builds bench's test binary, runs the rounds (each in a
 // process of its own with GOMAXPROCS at the core count), appends the raw
 // benchmark lines to FILE and prints the summary; the second prints the
-// summary of a FILE written before. Per workload and core count the summary
+// summary of FILEs written before, their rounds pooled (runs of the same
+// settings: the summary pairs each key's i-th sequential result with its
+// i-th parallel one, file after file). Per workload and core count the summary
 // gives the median ms per block of each path, the median of the per-round
 // ratios sequential over parallel (with their range), the parallel path's
 // CPU time over the sequential path's, and the ceiling: k cores times the
@@ -60,7 +62,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	benchtime := fs.String("benchtime", "5x", "-benchtime of each run")
 	workloads := fs.String("workloads", ".+", "regular expression of the workload names to run, matched in full")
 	out := fs.String("out", "", "file the raw benchmark lines are appended to (default: a new file in the temporary directory)")
-	in := fs.String("in", "", "summarise this file instead of running")
+	in := fs.String("in", "", "summarise these files (comma-separated, their rounds pooled) instead of running")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -68,7 +70,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if *in != "" {
-		return summariseFile(*in, stdout)
+		return summariseFiles(strings.Split(*in, ","), stdout)
 	}
 	if *rounds < 1 {
 		return fmt.Errorf("-rounds %d: at least one is needed", *rounds)
@@ -145,17 +147,22 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "raw output in %s\n", path)
-	return summariseFile(path, stdout)
+	return summariseFiles([]string{path}, stdout)
 }
 
-// summariseFile prints the summary of the benchmark output in path.
-func summariseFile(path string, w io.Writer) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
+// summariseFiles prints the summary of the benchmark output in paths, read
+// one after the other.
+func summariseFiles(paths []string, w io.Writer) error {
+	var rs []io.Reader
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rs = append(rs, f, strings.NewReader("\n")) // a last line without its newline ends there
 	}
-	defer f.Close()
-	return summarise(f, w)
+	return summarise(io.MultiReader(rs...), w)
 }
 
 // benchPattern is the -test.bench pattern of BenchmarkImport's

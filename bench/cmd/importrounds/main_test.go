@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -50,6 +52,33 @@ func TestSummarise(t *testing.T) {
 		if f := strings.Fields(lines[i+1]); strings.Join(f, " ") != strings.Join(want, " ") {
 			t.Errorf("row %d: %q, want %q", i, f, want)
 		}
+	}
+}
+
+// Rounds split over two files, the first without its last newline, pool
+// into the summary of the whole.
+func TestSummariseFiles(t *testing.T) {
+	cut := strings.Index(sampleOutput, "PASS\n") + len("PASS\n")
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")
+	if err := os.WriteFile(a, []byte(strings.TrimSuffix(sampleOutput[:cut], "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b, []byte(sampleOutput[cut:]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var want, got bytes.Buffer
+	if err := summarise(strings.NewReader(sampleOutput), &want); err != nil {
+		t.Fatal(err)
+	}
+	if err := run([]string{"-in", a + "," + b}, &got, new(bytes.Buffer)); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Errorf("pooled files:\n%s\nwhole:\n%s", got.String(), want.String())
+	}
+	if err := run([]string{"-in", a + ",/nonexistent/importrounds-input"}, new(bytes.Buffer), new(bytes.Buffer)); err == nil {
+		t.Error("a missing second file: no error")
 	}
 }
 
