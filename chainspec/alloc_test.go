@@ -108,7 +108,7 @@ func TestHeadStateDump(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := types.MustHexToHash("0x7714335f0d11ff7d9c447b48a5c8071bdead229c9b6a00f9a87ef663d1f5996c")
+	want := testdata.HiveHeadRoot
 	if d.Root != want {
 		t.Fatalf("dump root %v, want %v", d.Root, want)
 	}

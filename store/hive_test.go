@@ -15,12 +15,11 @@ import (
 	"github.com/holiman/uint256"
 )
 
-// hiveRoot is the state root of the hive Amsterdam chain's head.
 // hiveRoot and hiveHeadHash are the state root and the hash of the hive
 // Amsterdam chain's head block (headblock.json).
 var (
-	hiveRoot     = types.MustHexToHash("0x7714335f0d11ff7d9c447b48a5c8071bdead229c9b6a00f9a87ef663d1f5996c")
-	hiveHeadHash = types.MustHexToHash("0x9d78f73579811aa17b112188ce020cda4362b0d57a4a339a0c3911c4ace7220c")
+	hiveRoot     = testdata.HiveHeadRoot
+	hiveHeadHash = testdata.HiveHeadHash
 )
 
 // TestHiveConformance builds the hive chain's head state from its dump into

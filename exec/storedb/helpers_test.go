@@ -20,8 +20,8 @@ import (
 // hiveRoot and hiveHead are the state root and hash of the hive Amsterdam
 // chain's head, block 600 (headblock.json).
 var (
-	hiveRoot = types.MustHexToHash("0x7714335f0d11ff7d9c447b48a5c8071bdead229c9b6a00f9a87ef663d1f5996c")
-	hiveHead = types.MustHexToHash("0x9d78f73579811aa17b112188ce020cda4362b0d57a4a339a0c3911c4ace7220c")
+	hiveRoot = testdata.HiveHeadRoot
+	hiveHead = testdata.HiveHeadHash
 )
 
 // hive is the hive Amsterdam chain: its genesis and its 600 blocks in

@@ -18,6 +18,16 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/balexec/balexec/types"
+)
+
+// The hive Amsterdam chain in testdata/hivechain-amsterdam (go-ethereum's,
+// see PROVENANCE.md): the hash of its head, block 600 (headblock.json), and
+// that block's state root, which headstate.json's dump also carries.
+var (
+	HiveHeadHash = types.MustHexToHash("0x9d78f73579811aa17b112188ce020cda4362b0d57a4a339a0c3911c4ace7220c")
+	HiveHeadRoot = types.MustHexToHash("0x7714335f0d11ff7d9c447b48a5c8071bdead229c9b6a00f9a87ef663d1f5996c")
 )
 
 // EnvDir names the shared test-data folder; EnvRequire makes missing shared
