@@ -34,7 +34,7 @@ func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, 
 	if err != nil {
 		return types.Hash{}, nil, err
 	}
-	return updateState(ctx, accounts, nil, nil, store, updates)
+	return updateState(ctx, accounts, nil, new(stateScratch), store, updates)
 }
 
 // UpdateStateOn is UpdateStateContext on an open state trie, which it
@@ -43,7 +43,7 @@ func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, 
 // be discarded; after success it holds the new state, committed. Live does
 // this block after block, keeping hot storage tries too.
 func UpdateStateOn(ctx context.Context, accounts *SecureTrie, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
-	return updateState(ctx, accounts, nil, nil, store, updates)
+	return updateState(ctx, accounts, nil, new(stateScratch), store, updates)
 }
 
 // stateScratch is the working memory of one updateState, by account: the
@@ -84,8 +84,8 @@ type storageTries interface {
 
 // updateState is UpdateStateContext on an open state trie, which it
 // modifies, borrowing open storage tries from kept when it is not nil and
-// working in sc when it is not nil (see stateScratch). After an error the
-// tries must be discarded.
+// working in sc (see stateScratch). After an error the tries must be
+// discarded.
 func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, sc *stateScratch, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
 	for i := 1; i < len(updates); i++ {
 		if updates[i-1].Address.Compare(&updates[i].Address) >= 0 {
@@ -93,9 +93,6 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		}
 	}
 	n := len(updates)
-	if sc == nil {
-		sc = new(stateScratch)
-	}
 	// The hashed keys, once each, and the old accounts of the updated ones
 	// (one batch over the root's subtrees, which also resolves the paths the
 	// writes will take).
