@@ -71,7 +71,7 @@ func (lk *Lookup) check(k uint32, f *Fragment, c *Coverage) error {
 		addr := f.accounts[s.key.acct].addr
 		pos, _ := lk.Find(addr) // present: checked above
 		a := &lk.list.Accounts[pos]
-		sc := findSlot(a.StorageChanges, &s.key.slot)
+		sc := lk.slotChanges(pos, &s.key.slot)
 		written := sc != nil
 		if !s.written {
 			if written {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/balexec/balexec/types"
+	"github.com/holiman/uint256"
 )
 
 // addrIndex is the alternative to Lookup's binary search: a map from address
@@ -131,6 +132,122 @@ func TestFindAgreesWithMap(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// slotAccount is one account with n written slots, sorted: keccak-like
+// (uniform words) when spread, else the small integers 0, 3, 6, ... (a
+// contract's fixed variables and arrays).
+func slotAccount(rng *rand.Rand, n int, spread bool) *BlockAccessList {
+	a := AccountAccess{Address: types.Address{0x70}, StorageChanges: make([]SlotChanges, n)}
+	for i := range a.StorageChanges {
+		s := &a.StorageChanges[i]
+		if spread {
+			s.Slot = uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}
+		} else {
+			s.Slot.SetUint64(uint64(3 * i))
+		}
+		s.Writes = []StorageWrite{{Index: 1, Value: *uint256.NewInt(uint64(i))}}
+	}
+	slices.SortFunc(a.StorageChanges, func(x, y SlotChanges) int { return x.Slot.Cmp(&y.Slot) })
+	a.StorageChanges = slices.CompactFunc(a.StorageChanges, func(x, y SlotChanges) bool { return x.Slot == y.Slot })
+	return &BlockAccessList{Accounts: []AccountAccess{a}}
+}
+
+// The slot index answers as the binary search does, for present and
+// absent slots, on both kinds of slots and at sizes around slotIndexMin
+// and the table's powers of two; an account below slotIndexMin has no
+// table.
+func TestSlotIndexAgreesWithSearch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	for _, n := range []int{1, slotIndexMin - 1, slotIndexMin, slotIndexMin + 1, 127, 128, 129, 1000, 10000} {
+		for _, spread := range []bool{true, false} {
+			l := slotAccount(rng, n, spread)
+			sc := l.Accounts[0].StorageChanges
+			lk := NewLookup(l)
+			if indexed := lk.slotTabs != nil && lk.slotTabs[0].mask != 0; indexed != (len(sc) >= slotIndexMin) {
+				t.Fatalf("%d slots: indexed %v", len(sc), indexed)
+			}
+			var queries []uint256.Int
+			for i := range sc {
+				next := sc[i].Slot
+				next.AddUint64(&next, 1)
+				queries = append(queries, sc[i].Slot, next)
+			}
+			for range 1000 {
+				queries = append(queries, uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}, *uint256.NewInt(rng.Uint64N(uint64(4 * n))))
+			}
+			for _, q := range queries {
+				if got, want := lk.slotChanges(0, &q), findSlot(sc, &q); got != want {
+					t.Fatalf("%d slots, spread %v, slot %s: index %p, search %p", len(sc), spread, q.Hex(), got, want)
+				}
+			}
+		}
+	}
+}
+
+// A table too crowded for every slot to sit within slotIndexProbes of its
+// entry is left empty and reported, so that the account keeps the binary
+// search: that bounds a lookup's probes whatever slots a list names.
+func TestSlotTableTooCrowded(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	sc := slotAccount(rng, slotIndexProbes+1, true).Accounts[0].StorageChanges
+	tab := make([]int32, slotIndexProbes) // fewer entries than slots
+	if fillSlotTable(tab, sc) {
+		t.Fatal("a table with fewer entries than slots was filled")
+	}
+	if slices.ContainsFunc(tab, func(e int32) bool { return e != 0 }) {
+		t.Fatal("an abandoned table was not cleared")
+	}
+	// A Lookup whose table was abandoned searches, and finds every slot.
+	l := slotAccount(rng, 2*slotIndexMin, true)
+	lk := NewLookup(l)
+	if lk.slotTabs[0].mask == 0 {
+		t.Fatal("no table to abandon")
+	}
+	lk.slotTabs[0].mask = 0
+	for i := range l.Accounts[0].StorageChanges {
+		s := &l.Accounts[0].StorageChanges[i]
+		if lk.slotChanges(0, &s.Slot) != s {
+			t.Fatalf("slot %d not found without its table", i)
+		}
+	}
+}
+
+// BenchmarkSlotSearch finds written slots of one hot account (an ERC-20's
+// balances: keccak outputs) in random order: through a slot table, and by
+// the binary search. The sizes straddle slotIndexMin, the smallest account
+// given a table.
+func BenchmarkSlotSearch(b *testing.B) {
+	for _, n := range []int{64, 128, 256, 1000, 10000} {
+		rng := rand.New(rand.NewPCG(uint64(n), 2))
+		sc := slotAccount(rng, n, true).Accounts[0].StorageChanges
+		tab := make([]int32, slotTableSize(len(sc)))
+		if !fillSlotTable(tab, sc) {
+			b.Fatal("table not filled")
+		}
+		queries := make([]uint256.Int, 4096)
+		for i := range queries {
+			queries[i] = sc[rng.IntN(len(sc))].Slot
+		}
+		for _, c := range []struct {
+			name string
+			find func(*uint256.Int) *SlotChanges
+		}{
+			{"table", func(s *uint256.Int) *SlotChanges { return probeSlot(tab, sc, s) }},
+			{"binary", func(s *uint256.Int) *SlotChanges { return findSlot(sc, s) }},
+		} {
+			b.Run(fmt.Sprintf("%s/slots=%d", c.name, n), func(b *testing.B) {
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					if c.find(&queries[i&4095]) == nil {
+						b.Fatal("miss")
+					}
+					i++
+				}
+			})
 		}
 	}
 }
