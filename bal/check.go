@@ -66,10 +66,16 @@ func (lk *Lookup) check(k uint32, f *Fragment, c *Coverage) error {
 			matched++
 		}
 	}
+	// A fragment's slots mostly belong to one or two accounts: find each
+	// account's position once per run of its slots.
+	lastAcct, pos := int32(-1), 0
 	for si := range f.slots {
 		s := &f.slots[si]
 		addr := f.accounts[s.key.acct].addr
-		pos, _ := lk.Find(addr) // present: checked above
+		if s.key.acct != lastAcct {
+			lastAcct = s.key.acct
+			pos, _ = lk.Find(addr) // present: checked above
+		}
 		a := &lk.list.Accounts[pos]
 		sc := lk.slotChanges(pos, &s.key.slot)
 		written := sc != nil
