@@ -397,6 +397,24 @@ func (lk *Lookup) Storage(addr types.Address, slot *uint256.Int, k uint32) (uint
 	return lk.StorageAt(i, slot, k)
 }
 
+// StorageWrite is [Lookup.Storage] that also reports whether the list
+// writes the slot at all, at any index: val and before are what Storage
+// returns, written is true when the slot has a write in the list.
+func (lk *Lookup) StorageWrite(addr types.Address, slot *uint256.Int, k uint32) (val uint256.Int, before, written bool) {
+	i, ok := lk.Find(addr)
+	if !ok {
+		return uint256.Int{}, false, false
+	}
+	sc := lk.slotChanges(i, slot)
+	if sc == nil {
+		return uint256.Int{}, false, false
+	}
+	if j := latestWrite(sc.Writes, k); j >= 0 {
+		return sc.Writes[j].Value, true, true
+	}
+	return uint256.Int{}, false, true
+}
+
 // StorageAt is [Lookup.Storage] for the account at position i.
 func (lk *Lookup) StorageAt(i int, slot *uint256.Int, k uint32) (uint256.Int, bool) {
 	sc := lk.slotChanges(i, slot)

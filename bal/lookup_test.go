@@ -72,6 +72,18 @@ func (n naive) storage(addr types.Address, slot *uint256.Int, k uint64) (uint256
 	return v, best >= 0
 }
 
+// written reports whether the list writes addr's slot at any index.
+func (n naive) written(addr types.Address, slot *uint256.Int) bool {
+	if a := n.account(addr); a != nil {
+		for _, sc := range a.StorageChanges {
+			if sc.Slot.Eq(slot) && len(sc.Writes) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 const afterBlock = ^uint64(0)
 
 func sameState(a, b bal.AccountState) bool {
@@ -145,6 +157,10 @@ func checkLookup(t *testing.T, l *bal.BlockAccessList, maxK uint32) {
 						t.Fatalf("StorageAt(%d, %s, %d) differs", pos, slot.Hex(), k)
 					}
 				}
+				written := ref.written(addr, &slot)
+				if v, ok, w := lk.StorageWrite(addr, &slot, k); ok != wok || v != wv || w != written {
+					t.Fatalf("StorageWrite(%s, %s, %d) = %v %v %v, want %v %v %v", addr, slot.Hex(), k, v, ok, w, wv, wok, written)
+				}
 			}
 		}
 		if !found {
@@ -187,6 +203,24 @@ func TestLookupSynthetic(t *testing.T) {
 		checkLookup(t, mustDecode(t, hexBytes(t, ex.enc)), uint32(ex.txCount)+2)
 	}
 	checkLookup(t, &bal.BlockAccessList{}, 2)
+	// An account with enough written slots for the slot index, beside one
+	// below it.
+	var b bal.Builder
+	f := bal.NewFragment()
+	hot, cold := types.Address{0x70}, types.Address{0x71}
+	for idx := range uint32(4) {
+		f.Reset()
+		for range 150 {
+			slot := uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}
+			f.WriteSlot(hot, &slot, up(rng.Uint64()))
+			if rng.IntN(4) == 0 {
+				f.ReadSlot(hot, up(uint64(rng.IntN(1000))))
+			}
+		}
+		f.WriteSlot(cold, up(uint64(idx)), up(1))
+		b.Merge(idx+1, f)
+	}
+	checkLookup(t, b.Build(), 6)
 }
 
 // randomList builds a valid list through the Builder from random fragments.

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/balexec/balexec/state"
@@ -177,6 +178,8 @@ const filterWords = 1 << 12
 //   - Within one block (between two Advance calls) each key reaches the
 //     backing reader at most once while the loads succeed: concurrent misses
 //     on a key wait for a single load. Nothing is evicted during a block.
+//     PeekStorage is the exception: it stores nothing, so each of its misses
+//     reads the backing reader.
 //   - Errors are not cached: the next read of the key loads again. Callers
 //     waiting on a failing load all get its error.
 //
@@ -396,6 +399,40 @@ func (c *Cache) storage(addr *types.Address, slot *uint256.Int, ctr *counters, w
 		return v, nil
 	}
 	return load(c, s, &s.mu.slots, *addr, k, ctr, w, fetchSlot, storedSlot)
+}
+
+// PeekStorage implements state.StoragePeeker: Storage for a slot the block
+// writes. A hit answers from the cache; a miss reads the backing reader and
+// keeps nothing, without joining or registering a load of the key (so two
+// peeks of a key both read it: the exception to one load per key and
+// block), counted as a miss. The read is counted in the statistics of the
+// slot's shard.
+func (c *Cache) PeekStorage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
+	return c.peekStorage(&addr, &slot, nil)
+}
+
+func (c *Cache) peekStorage(addr *types.Address, slot *uint256.Int, ctr *counters) (uint256.Int, error) {
+	s := c.shardOf(c.hashSlot(addr, slot))
+	if ctr == nil {
+		ctr = &s.ctr
+	}
+	k := slotKey{addr: *addr, slot: *slot}
+	s.mu.RLock()
+	v, ok := s.mu.slots.values[k]
+	backing := c.backing // of this era: Advance swaps it under every shard's lock
+	s.mu.RUnlock()
+	if ok {
+		ctr.hits.Add(1)
+		return v, nil
+	}
+	ctr.misses.Add(1)
+	start := time.Now()
+	v, err := backing.Storage(*addr, *slot)
+	ctr.loadNanos.Add(int64(time.Since(start)))
+	if err != nil {
+		ctr.errors.Add(1) // returned unchanged, as a load's
+	}
+	return v, err
 }
 
 func (c *Cache) code(addr *types.Address, codeHash *types.Hash, ctr *counters, w caller) ([]byte, error) {

@@ -171,6 +171,60 @@ func TestWorkerStats(t *testing.T) {
 	}
 }
 
+// PeekStorage answers a cached slot from the cache; otherwise it reads the
+// backing reader every time and stores nothing (Advance will store the
+// block's value). Its misses, hits, load time and errors are counted, in a
+// Worker's statistics for a Worker's peeks, and a backing error comes back
+// unchanged.
+func TestPeekStorage(t *testing.T) {
+	mem, _ := testState(4)
+	back := newCounting(mem)
+	c := New(back, Options{})
+	key := readKey{kind: kindStorage, addr: addrN(2), slot: u256(1)}
+	for i := range 3 {
+		if v, err := c.PeekStorage(addrN(2), u256(1)); err != nil || v != u256(202) {
+			t.Fatalf("peek %d: %v %v", i, v, err)
+		}
+	}
+	if n := back.count(key); n != 3 {
+		t.Fatalf("3 peeks of an uncached slot made %d backing calls", n)
+	}
+	if _, s, _ := c.Len(); s != 0 {
+		t.Fatal("a peek stored its slot")
+	}
+	if st := c.Stats(); st.Misses != 3 || st.Hits != 0 || st.LoadTime <= 0 {
+		t.Fatalf("stats after peeks %+v", st)
+	}
+	// Once a read has cached the slot, a peek hits.
+	if v, err := c.Storage(addrN(2), u256(1)); err != nil || v != u256(202) {
+		t.Fatal(v, err)
+	}
+	w := c.NewWorker()
+	if v, err := w.PeekStorage(addrN(2), u256(1)); err != nil || v != u256(202) {
+		t.Fatal(v, err)
+	}
+	if n := back.count(key); n != 4 {
+		t.Fatalf("a peek of a cached slot reached the backing reader (%d calls)", n)
+	}
+	if st := w.Stats(); st.Hits != 1 || st.Misses != 0 {
+		t.Fatalf("worker stats %+v", st)
+	}
+	// A missing slot peeks as zero.
+	if v, err := w.PeekStorage(addrN(9), u256(5)); err != nil || !v.IsZero() {
+		t.Fatal(v, err)
+	}
+	if st := w.Stats(); st.Misses != 1 {
+		t.Fatalf("worker stats %+v", st)
+	}
+	back.hook = func(readKey) error { return errPoison }
+	if _, err := c.PeekStorage(addrN(3), u256(1)); err != errPoison {
+		t.Fatalf("error %v, want the backing reader's unchanged", err)
+	}
+	if st := c.Stats(); st.Errors != 1 {
+		t.Fatalf("stats after a failed peek %+v", st)
+	}
+}
+
 // Errors are returned, not cached, and retried by the next read.
 func TestErrorNotCached(t *testing.T) {
 	mem, _ := testState(4)

@@ -121,6 +121,11 @@ func (w *Worker) Storage(addr types.Address, slot uint256.Int) (uint256.Int, err
 	return w.c.storage(&addr, &slot, &w.ctr, byReader)
 }
 
+// PeekStorage implements state.StoragePeeker (see Cache.PeekStorage).
+func (w *Worker) PeekStorage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
+	return w.c.peekStorage(&addr, &slot, &w.ctr)
+}
+
 // Code implements state.Reader. The returned slice is shared and must not be
 // modified.
 func (w *Worker) Code(addr types.Address, codeHash types.Hash) ([]byte, error) {

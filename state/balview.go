@@ -81,10 +81,18 @@ func (v *BALView) Account(addr types.Address) (types.Account, bool, error) {
 	return acct, true, nil
 }
 
-// Storage implements Reader.
+// Storage implements Reader. A slot the list writes (at any index) and not
+// below K is read from Base without being kept, when Base is a
+// [StoragePeeker].
 func (v *BALView) Storage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
-	if val, ok := v.Lookup.Storage(addr, &slot, v.K); ok {
+	val, before, written := v.Lookup.StorageWrite(addr, &slot, v.K)
+	if before {
 		return val, nil
+	}
+	if written {
+		if p, ok := v.Base.(StoragePeeker); ok {
+			return p.PeekStorage(addr, slot)
+		}
 	}
 	return v.Base.Storage(addr, slot)
 }

@@ -263,3 +263,69 @@ func BenchmarkBALUpdates(b *testing.B) {
 		}
 	}
 }
+
+// peekingReader is a base that records which of Storage and PeekStorage
+// each slot read went to.
+type peekingReader struct {
+	*state.Memory
+	mu             sync.Mutex
+	stored, peeked []uint256.Int
+}
+
+func (r *peekingReader) Storage(a types.Address, slot uint256.Int) (uint256.Int, error) {
+	r.mu.Lock()
+	r.stored = append(r.stored, slot)
+	r.mu.Unlock()
+	return r.Memory.Storage(a, slot)
+}
+
+func (r *peekingReader) PeekStorage(a types.Address, slot uint256.Int) (uint256.Int, error) {
+	r.mu.Lock()
+	r.peeked = append(r.peeked, slot)
+	r.mu.Unlock()
+	return r.Memory.Storage(a, slot)
+}
+
+// A view reads a slot the list writes at some index from its base with
+// PeekStorage while no write is below K, and answers from the list once
+// one is; a slot the list only reads, or does not name, goes to Storage.
+// A base without PeekStorage gets every miss through Storage.
+func TestBALViewPeeksWrittenSlots(t *testing.T) {
+	a := types.Address{0xaa}
+	base := state.NewMemory()
+	base.Apply([]state.AccountUpdate{{Address: a, Nonce: 1, CodeHash: types.EmptyCodeHash,
+		Storage: []state.SlotUpdate{{Key: *uint256.NewInt(1), Value: *uint256.NewInt(10)}, {Key: *uint256.NewInt(2), Value: *uint256.NewInt(20)}}}})
+	var b bal.Builder
+	f := bal.NewFragment()
+	f.ReadSlot(a, uint256.NewInt(2))
+	b.Merge(1, f)
+	f = bal.NewFragment()
+	f.WriteSlot(a, uint256.NewInt(1), uint256.NewInt(11))
+	b.Merge(2, f)
+	lk := bal.NewLookup(b.Build())
+	for _, c := range []struct {
+		k                    uint32
+		slot, want           uint64
+		peeked, stored, list bool
+	}{
+		{k: 1, slot: 1, want: 10, peeked: true}, // written at 2, not below 1
+		{k: 2, slot: 1, want: 10, peeked: true}, // the writer reads the pre-block value
+		{k: 3, slot: 1, want: 11, list: true},   // the write at 2 is below 3
+		{k: 1, slot: 2, want: 20, stored: true}, // only read in the list
+		{k: 3, slot: 3, want: 0, stored: true},  // not in the list
+	} {
+		r := &peekingReader{Memory: base}
+		v := state.BALView{Base: r, Lookup: lk, K: c.k}
+		got, err := v.Storage(a, *uint256.NewInt(c.slot))
+		if err != nil || got.Uint64() != c.want {
+			t.Fatalf("slot %d at %d: %v %v, want %d", c.slot, c.k, got, err, c.want)
+		}
+		if (len(r.peeked) == 1) != c.peeked || (len(r.stored) == 1) != c.stored || len(r.peeked)+len(r.stored) > 1 || c.list && len(r.peeked)+len(r.stored) != 0 {
+			t.Fatalf("slot %d at %d: peeked %v, stored %v", c.slot, c.k, r.peeked, r.stored)
+		}
+		plain := state.BALView{Base: base, Lookup: lk, K: c.k}
+		if got, err := plain.Storage(a, *uint256.NewInt(c.slot)); err != nil || got.Uint64() != c.want {
+			t.Fatalf("slot %d at %d without PeekStorage: %v %v", c.slot, c.k, got, err)
+		}
+	}
+}

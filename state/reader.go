@@ -24,6 +24,16 @@ type Reader interface {
 	Code(addr types.Address, codeHash types.Hash) ([]byte, error)
 }
 
+// A StoragePeeker reads a slot without keeping it. A cache implements it for
+// the reads of slots the block writes (the parallel executor knows them from
+// the access list): the pre-block value of such a slot is read by the steps
+// up to its first write at most, and the cache would hold it only until the
+// block's own value replaces it, so storing it is wasted work. Peeking
+// returns what Storage would.
+type StoragePeeker interface {
+	PeekStorage(addr types.Address, slot uint256.Int) (uint256.Int, error)
+}
+
 // unknownRoot stands for the storage root of an account whose storage was
 // changed in the current block and whose root is not computed yet. It is only
 // ever compared with types.EmptyRootHash.
