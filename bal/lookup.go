@@ -445,11 +445,20 @@ func findSlot(s []SlotChanges, slot *uint256.Int) *SlotChanges {
 }
 
 // The latestX functions return the position of the last entry with an index
-// below k in a slice sorted by index, or -1 if there is none. They are
-// written out per type so that each compiles to a tight loop.
+// below k in a slice sorted by index, or -1 if there is none. The indices
+// are strictly increasing (Validate), so the entry at position p has an
+// index of at least p: the answer lies below k, and it is k-1 itself when
+// that entry's index is below k, which it is for an account changed at
+// nearly every index (the fee recipient's balance, a hot pool's slots) that
+// a binary search over thousands of entries would walk. They are written out
+// per type so that each compiles to a tight loop.
 
 func latestWrite(s []StorageWrite, k uint32) int {
-	lo, hi := 0, len(s)
+	hi := min(len(s), int(k))
+	if hi > 0 && s[hi-1].Index < k {
+		return hi - 1
+	}
+	lo := 0
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if s[m].Index < k {
@@ -462,7 +471,11 @@ func latestWrite(s []StorageWrite, k uint32) int {
 }
 
 func latestBalance(s []BalanceChange, k uint32) int {
-	lo, hi := 0, len(s)
+	hi := min(len(s), int(k))
+	if hi > 0 && s[hi-1].Index < k {
+		return hi - 1
+	}
+	lo := 0
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if s[m].Index < k {
@@ -475,7 +488,11 @@ func latestBalance(s []BalanceChange, k uint32) int {
 }
 
 func latestNonce(s []NonceChange, k uint32) int {
-	lo, hi := 0, len(s)
+	hi := min(len(s), int(k))
+	if hi > 0 && s[hi-1].Index < k {
+		return hi - 1
+	}
+	lo := 0
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if s[m].Index < k {
@@ -488,7 +505,11 @@ func latestNonce(s []NonceChange, k uint32) int {
 }
 
 func latestCode(s []CodeChange, k uint32) int {
-	lo, hi := 0, len(s)
+	hi := min(len(s), int(k))
+	if hi > 0 && s[hi-1].Index < k {
+		return hi - 1
+	}
+	lo := 0
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if s[m].Index < k {

@@ -218,9 +218,23 @@ func TestLookupSynthetic(t *testing.T) {
 			}
 		}
 		f.WriteSlot(cold, up(uint64(idx)), up(1))
+		f.SetBalance(cold, up(uint64(100+idx))) // a change at every index
 		b.Merge(idx+1, f)
 	}
 	checkLookup(t, b.Build(), 6)
+	// The fee recipient of a long block: a balance change at every index
+	// but a few.
+	b = bal.Builder{}
+	fee := types.Address{0xfe}
+	for idx := range uint32(300) {
+		if idx%97 == 5 {
+			continue
+		}
+		f.Reset()
+		f.SetBalance(fee, up(uint64(idx)))
+		b.Merge(idx, f)
+	}
+	checkLookup(t, b.Build(), 302)
 }
 
 // randomList builds a valid list through the Builder from random fragments.
