@@ -385,33 +385,9 @@ func (c *Cache) account(addr *types.Address, ctr *counters, w caller) (types.Acc
 	return e.acct, e.exists, err
 }
 
+// storage reads a slot; w is byReader, byPeeker (on a miss, the backing
+// reader is read and nothing is stored) or one of the warmer's.
 func (c *Cache) storage(addr *types.Address, slot *uint256.Int, ctr *counters, w caller) (uint256.Int, error) {
-	s := c.shardOf(c.hashSlot(addr, slot))
-	if ctr == nil {
-		ctr = &s.ctr
-	}
-	k := slotKey{addr: *addr, slot: *slot}
-	s.mu.RLock()
-	v, ok := s.mu.slots.values[k]
-	s.mu.RUnlock()
-	if ok {
-		ctr.hits.Add(1)
-		return v, nil
-	}
-	return load(c, s, &s.mu.slots, *addr, k, ctr, w, fetchSlot, storedSlot)
-}
-
-// PeekStorage implements state.StoragePeeker: Storage for a slot the block
-// writes. A hit answers from the cache; a miss reads the backing reader and
-// keeps nothing, without joining or registering a load of the key (so two
-// peeks of a key both read it: the exception to one load per key and
-// block), counted as a miss. The read is counted in the statistics of the
-// slot's shard.
-func (c *Cache) PeekStorage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
-	return c.peekStorage(&addr, &slot, nil)
-}
-
-func (c *Cache) peekStorage(addr *types.Address, slot *uint256.Int, ctr *counters) (uint256.Int, error) {
 	s := c.shardOf(c.hashSlot(addr, slot))
 	if ctr == nil {
 		ctr = &s.ctr
@@ -425,14 +401,27 @@ func (c *Cache) peekStorage(addr *types.Address, slot *uint256.Int, ctr *counter
 		ctr.hits.Add(1)
 		return v, nil
 	}
-	ctr.misses.Add(1)
-	start := time.Now()
-	v, err := backing.Storage(*addr, *slot)
-	ctr.loadNanos.Add(int64(time.Since(start)))
-	if err != nil {
-		ctr.errors.Add(1) // returned unchanged, as a load's
+	if w == byPeeker {
+		ctr.misses.Add(1)
+		start := time.Now()
+		v, err := backing.Storage(*addr, *slot)
+		ctr.loadNanos.Add(int64(time.Since(start)))
+		if err != nil {
+			ctr.errors.Add(1) // returned unchanged, as a load's
+		}
+		return v, err
 	}
-	return v, err
+	return load(c, s, &s.mu.slots, *addr, k, ctr, w, fetchSlot, storedSlot)
+}
+
+// PeekStorage implements state.StoragePeeker: Storage for a slot the block
+// writes. A hit answers from the cache; a miss reads the backing reader and
+// keeps nothing, without joining or registering a load of the key (so two
+// peeks of a key both read it: the exception to one load per key and
+// block), counted as a miss. The read is counted in the statistics of the
+// slot's shard.
+func (c *Cache) PeekStorage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
+	return c.storage(&addr, &slot, nil, byPeeker)
 }
 
 func (c *Cache) code(addr *types.Address, codeHash *types.Hash, ctr *counters, w caller) ([]byte, error) {

@@ -22,6 +22,10 @@ const (
 	// account whose code it warms); it waits for the warmer's own loads,
 	// not for a reader's.
 	byWarmerFollow
+	// byPeeker: an execution reader of a slot the block writes
+	// (PeekStorage); on a miss it reads the backing reader itself and
+	// stores nothing, so it never reaches load.
+	byPeeker
 )
 
 // load is the miss path shared by the three kinds of entry: under the

@@ -123,7 +123,7 @@ func (w *Worker) Storage(addr types.Address, slot uint256.Int) (uint256.Int, err
 
 // PeekStorage implements state.StoragePeeker (see Cache.PeekStorage).
 func (w *Worker) PeekStorage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
-	return w.c.peekStorage(&addr, &slot, &w.ctr)
+	return w.c.storage(&addr, &slot, &w.ctr, byPeeker)
 }
 
 // Code implements state.Reader. The returned slice is shared and must not be
