@@ -302,6 +302,14 @@ func (lk *Lookup) All() iter.Seq2[int, *AccountAccess] {
 	}
 }
 
+// Changed reports whether the account at position i has a change of any
+// kind (balance, nonce, code or storage) at any index: whether the block's
+// updates include it.
+func (lk *Lookup) Changed(i int) bool {
+	a := &lk.list.Accounts[i]
+	return len(a.BalanceChanges)+len(a.NonceChanges)+len(a.CodeChanges)+len(a.StorageChanges) > 0
+}
+
 // AccessAt returns the list's entry at position i, aliasing the list.
 func (lk *Lookup) AccessAt(i int) *AccountAccess { return &lk.list.Accounts[i] }
 

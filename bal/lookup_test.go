@@ -166,6 +166,9 @@ func checkLookup(t *testing.T, l *bal.BlockAccessList, maxK uint32) {
 		if !found {
 			continue
 		}
+		if ch := len(a.BalanceChanges) > 0 || len(a.NonceChanges) > 0 || len(a.CodeChanges) > 0 || len(a.StorageChanges) > 0; lk.Changed(pos) != ch {
+			t.Fatalf("Changed(%d) = %v, want %v", pos, !ch, ch)
+		}
 		want := ref.at(addr, afterBlock)
 		got := lk.FinalAt(pos)
 		if !sameState(got, want) {

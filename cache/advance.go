@@ -21,10 +21,11 @@ import (
 //     are applied;
 //   - the slots written are stored with their new values (cached or not);
 //   - the account is stored with its new nonce, balance and code hash when
-//     its storage root is known without the trie: unchanged storage, or
-//     storage known to be empty (wiped or newly created, with only zero
-//     writes). Otherwise its entry is dropped and the next read loads it,
-//     with its new root, from next;
+//     its storage root is known: the update's Root (set by the state root's
+//     computation), or without the trie, for unchanged storage of a cached
+//     account or storage known to be empty (wiped or newly created, with
+//     only zero writes). Otherwise its entry is dropped and the next read
+//     loads it, with its new root, from next;
 //   - new code is stored by hash (code by hash never changes).
 //
 // Keys that are not cached fall through to next, which already reflects the
@@ -180,6 +181,9 @@ func (c *Cache) applyUpdate(u *state.AccountUpdate) {
 	var root types.Hash
 	known := false
 	switch {
+	case u.Root != (types.Hash{}):
+		// The state root's computation set it.
+		root, known = u.Root, true
 	case u.Wiped || (cached && !old.exists):
 		// The storage starts empty: wiped now, or the account did not exist.
 		root, known = types.EmptyRootHash, allZero

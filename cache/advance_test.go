@@ -106,6 +106,35 @@ func TestAdvance(t *testing.T) {
 	}
 }
 
+// With the storage roots the state root's computation sets on the updates,
+// Advance stores every updated account, cached before or not, changed
+// storage or not, and no read of one reaches the backing reader.
+func TestAdvanceWithRoots(t *testing.T) {
+	pre, _ := testState(6)
+	c := New(pre, Options{})
+	c.Account(addrN(4)) // one cached, the others not
+	updates := blockUpdates()
+	post := postState(updates)
+	for i := range updates {
+		if !updates[i].Deleted {
+			a, _, _ := post.Account(updates[i].Address)
+			updates[i].Root = a.Root
+		}
+	}
+	back := newCounting(post)
+	c.Advance(back, updates)
+	for _, i := range []int{0, 1, 2, 3, 4, 5, 100} {
+		got, ok, err := c.Account(addrN(i))
+		want, wantOK, _ := post.Account(addrN(i))
+		if err != nil || ok != wantOK || got != want {
+			t.Fatalf("account %d: %+v %v %v, want %+v %v", i, got, ok, err, want, wantOK)
+		}
+	}
+	if n := back.totalCalls(); n != 0 {
+		t.Fatalf("%d backing calls for accounts whose roots the updates carried", n)
+	}
+}
+
 // The non-zero filter lets Advance skip the slot scan for deleted accounts
 // with no cached non-zero slot, and the scan finds every one that has.
 func TestAdvanceFilter(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unsafe"
 
 	"github.com/balexec/balexec/state"
@@ -178,8 +177,8 @@ const filterWords = 1 << 12
 //   - Within one block (between two Advance calls) each key reaches the
 //     backing reader at most once while the loads succeed: concurrent misses
 //     on a key wait for a single load. Nothing is evicted during a block.
-//     PeekStorage is the exception: it stores nothing, so each of its misses
-//     reads the backing reader.
+//     PeekAccount and PeekStorage are the exception: they store nothing, so
+//     each of their misses reads the backing reader.
 //   - Errors are not cached: the next read of the key loads again. Callers
 //     waiting on a failing load all get its error.
 //
@@ -376,17 +375,23 @@ func (c *Cache) account(addr *types.Address, ctr *counters, w caller) (types.Acc
 	}
 	s.mu.RLock()
 	e, ok := s.mu.accounts.values[*addr]
+	backing := c.backing // of this era: Advance swaps it under every shard's lock
 	s.mu.RUnlock()
 	if ok {
 		ctr.hits.Add(1)
 		return e.acct, e.exists, nil
+	}
+	if w == byPeeker {
+		e, err := peek(ctr, backing, *addr, *addr, fetchAccount)
+		return e.acct, e.exists, err
 	}
 	e, err := load(c, s, &s.mu.accounts, *addr, *addr, ctr, w, fetchAccount, nil)
 	return e.acct, e.exists, err
 }
 
 // storage reads a slot; w is byReader, byPeeker (on a miss, the backing
-// reader is read and nothing is stored) or one of the warmer's.
+// reader is read and nothing is stored) or one of the warmer's. So does
+// account an account.
 func (c *Cache) storage(addr *types.Address, slot *uint256.Int, ctr *counters, w caller) (uint256.Int, error) {
 	s := c.shardOf(c.hashSlot(addr, slot))
 	if ctr == nil {
@@ -402,16 +407,17 @@ func (c *Cache) storage(addr *types.Address, slot *uint256.Int, ctr *counters, w
 		return v, nil
 	}
 	if w == byPeeker {
-		ctr.misses.Add(1)
-		start := time.Now()
-		v, err := backing.Storage(*addr, *slot)
-		ctr.loadNanos.Add(int64(time.Since(start)))
-		if err != nil {
-			ctr.errors.Add(1) // returned unchanged, as a load's
-		}
-		return v, err
+		return peek(ctr, backing, *addr, k, fetchSlot)
 	}
 	return load(c, s, &s.mu.slots, *addr, k, ctr, w, fetchSlot, storedSlot)
+}
+
+// PeekAccount implements state.AccountPeeker: Account for an account the
+// block changes, which Advance stores with its post-state value. A hit
+// answers from the cache; a miss reads the backing reader and keeps
+// nothing, as PeekStorage does.
+func (c *Cache) PeekAccount(addr types.Address) (types.Account, bool, error) {
+	return c.account(&addr, nil, byPeeker)
 }
 
 // PeekStorage implements state.StoragePeeker: Storage for a slot the block

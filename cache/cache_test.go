@@ -173,7 +173,7 @@ func TestWorkerStats(t *testing.T) {
 
 // PeekStorage answers a cached slot from the cache; otherwise it reads the
 // backing reader every time and stores nothing (Advance will store the
-// block's value). Its misses, hits, load time and errors are counted, in a
+// block's value). PeekAccount does the same for accounts. Its misses, hits, load time and errors are counted, in a
 // Worker's statistics for a Worker's peeks, and a backing error comes back
 // unchanged.
 func TestPeekStorage(t *testing.T) {
@@ -216,12 +216,36 @@ func TestPeekStorage(t *testing.T) {
 	if st := w.Stats(); st.Misses != 1 {
 		t.Fatalf("worker stats %+v", st)
 	}
+	// Accounts: the same.
+	acctKey := readKey{kind: kindAccount, addr: addrN(1)}
+	want, _, _ := mem.Account(addrN(1))
+	for i := range 2 {
+		if a, ok, err := c.PeekAccount(addrN(1)); err != nil || !ok || a != want {
+			t.Fatalf("account peek %d: %+v %v %v", i, a, ok, err)
+		}
+	}
+	if n := back.count(acctKey); n != 2 {
+		t.Fatalf("2 peeks of an uncached account made %d backing calls", n)
+	}
+	if a, _, _ := c.Len(); a != 0 {
+		t.Fatal("a peek stored its account")
+	}
+	if _, ok, err := w.PeekAccount(addrN(9)); ok || err != nil {
+		t.Fatal("a missing account peeked as existing", err)
+	}
+	c.Account(addrN(1))
+	if a, ok, err := w.PeekAccount(addrN(1)); err != nil || !ok || a != want || back.count(acctKey) != 3 {
+		t.Fatalf("a peek of a cached account: %+v %v %v, %d backing calls", a, ok, err, back.count(acctKey))
+	}
 	back.hook = func(readKey) error { return errPoison }
+	if _, _, err := c.PeekAccount(addrN(3)); err != errPoison {
+		t.Fatalf("account error %v, want the backing reader's unchanged", err)
+	}
 	if _, err := c.PeekStorage(addrN(3), u256(1)); err != errPoison {
 		t.Fatalf("error %v, want the backing reader's unchanged", err)
 	}
-	if st := c.Stats(); st.Errors != 1 {
-		t.Fatalf("stats after a failed peek %+v", st)
+	if st := c.Stats(); st.Errors != 2 {
+		t.Fatalf("stats after two failed peeks %+v", st)
 	}
 }
 

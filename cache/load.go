@@ -22,9 +22,9 @@ const (
 	// account whose code it warms); it waits for the warmer's own loads,
 	// not for a reader's.
 	byWarmerFollow
-	// byPeeker: an execution reader of a slot the block writes
-	// (PeekStorage); on a miss it reads the backing reader itself and
-	// stores nothing, so it never reaches load.
+	// byPeeker: an execution reader of an account or slot the block
+	// changes (PeekAccount, PeekStorage); on a miss it reads the backing
+	// reader itself and stores nothing (peek), so it never reaches load.
 	byPeeker
 )
 
@@ -104,5 +104,20 @@ func load[K comparable, V any](
 		ctr.errors.Add(1)
 	}
 	cl.wg.Done()
+	return v, err
+}
+
+// peek is the miss path of a byPeeker read: the backing reader of the
+// read's era, timed and counted as a miss; nothing is stored and no load in
+// flight is joined. Errors are returned unchanged, as a load's.
+func peek[K comparable, V any](ctr *counters, backing state.Reader, addr types.Address, key K,
+	fetch func(state.Reader, types.Address, K) (V, error)) (V, error) {
+	ctr.misses.Add(1)
+	start := time.Now()
+	v, err := fetch(backing, addr, key)
+	ctr.loadNanos.Add(int64(time.Since(start)))
+	if err != nil {
+		ctr.errors.Add(1)
+	}
 	return v, err
 }

@@ -121,6 +121,11 @@ func (w *Worker) Storage(addr types.Address, slot uint256.Int) (uint256.Int, err
 	return w.c.storage(&addr, &slot, &w.ctr, byReader)
 }
 
+// PeekAccount implements state.AccountPeeker (see Cache.PeekAccount).
+func (w *Worker) PeekAccount(addr types.Address) (types.Account, bool, error) {
+	return w.c.account(&addr, &w.ctr, byPeeker)
+}
+
 // PeekStorage implements state.StoragePeeker (see Cache.PeekStorage).
 func (w *Worker) PeekStorage(addr types.Address, slot uint256.Int) (uint256.Int, error) {
 	return w.c.storage(&addr, &slot, &w.ctr, byPeeker)

@@ -258,12 +258,18 @@ func fillUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.Accou
 // base (a concurrent cache, a hash, a lock and a map) at most about once
 // per account instead.
 //
+// An account the list changes is read with PeekAccount when the base is an
+// [AccountPeeker]: the block's updates (with the storage roots the state
+// root's computation sets on them) bring a cache to its post-state value
+// afterwards, so keeping its pre-block value there is wasted work.
+//
 // Any number of goroutines may use a ListBase at once. The first to read an
 // account fills its entry; others reading it meanwhile read the base
 // themselves rather than wait. Reset prepares it for the next block,
 // keeping its memory.
 type ListBase struct {
 	base    Reader
+	peek    AccountPeeker // base, when it is one
 	lk      *bal.Lookup
 	entries []listBaseEntry
 }
@@ -283,6 +289,7 @@ const (
 // Reset empties m for the accounts lk names, read from base.
 func (m *ListBase) Reset(base Reader, lk *bal.Lookup) {
 	m.base, m.lk = base, lk
+	m.peek, _ = base.(AccountPeeker)
 	n := lk.Len()
 	if cap(m.entries) < n {
 		m.entries = make([]listBaseEntry, n)
@@ -301,7 +308,16 @@ func (m *ListBase) At(pos int) (types.Account, bool, error) {
 	if e.state.Load() == entryReady {
 		return e.acct, e.exists, nil
 	}
-	acct, ok, err := m.base.Account(m.lk.AddressAt(pos))
+	var (
+		acct types.Account
+		ok   bool
+		err  error
+	)
+	if m.peek != nil && m.lk.Changed(pos) {
+		acct, ok, err = m.peek.PeekAccount(m.lk.AddressAt(pos))
+	} else {
+		acct, ok, err = m.base.Account(m.lk.AddressAt(pos))
+	}
 	if err != nil {
 		return acct, ok, err
 	}

@@ -268,8 +268,9 @@ func BenchmarkBALUpdates(b *testing.B) {
 // each slot read went to.
 type peekingReader struct {
 	*state.Memory
-	mu             sync.Mutex
-	stored, peeked []uint256.Int
+	mu                       sync.Mutex
+	stored, peeked           []uint256.Int
+	accounts, peekedAccounts []types.Address
 }
 
 func (r *peekingReader) Storage(a types.Address, slot uint256.Int) (uint256.Int, error) {
@@ -277,6 +278,20 @@ func (r *peekingReader) Storage(a types.Address, slot uint256.Int) (uint256.Int,
 	r.stored = append(r.stored, slot)
 	r.mu.Unlock()
 	return r.Memory.Storage(a, slot)
+}
+
+func (r *peekingReader) Account(a types.Address) (types.Account, bool, error) {
+	r.mu.Lock()
+	r.accounts = append(r.accounts, a)
+	r.mu.Unlock()
+	return r.Memory.Account(a)
+}
+
+func (r *peekingReader) PeekAccount(a types.Address) (types.Account, bool, error) {
+	r.mu.Lock()
+	r.peekedAccounts = append(r.peekedAccounts, a)
+	r.mu.Unlock()
+	return r.Memory.Account(a)
 }
 
 func (r *peekingReader) PeekStorage(a types.Address, slot uint256.Int) (uint256.Int, error) {
@@ -326,6 +341,34 @@ func TestBALViewPeeksWrittenSlots(t *testing.T) {
 		plain := state.BALView{Base: base, Lookup: lk, K: c.k}
 		if got, err := plain.Storage(a, *uint256.NewInt(c.slot)); err != nil || got.Uint64() != c.want {
 			t.Fatalf("slot %d at %d without PeekStorage: %v %v", c.slot, c.k, got, err)
+		}
+	}
+}
+
+// A ListBase over a base that peeks reads the accounts the list changes with
+// PeekAccount and the ones it only touches with Account, and reads the
+// same values either way.
+func TestListBasePeeksChangedAccounts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for range 10 {
+		base, list, _ := listAndBase(rng, 4)
+		lk := bal.NewLookup(list)
+		r := &peekingReader{Memory: base}
+		var lb state.ListBase
+		lb.Reset(r, lk)
+		for i := range lk.Len() {
+			got, ok, err := lb.At(i)
+			want, wok, _ := base.Account(lk.AddressAt(i))
+			if err != nil || got != want || ok != wok {
+				t.Fatalf("position %d: %+v %v %v, want %+v %v", i, got, ok, err, want, wok)
+			}
+		}
+		for i := range lk.Len() {
+			a := lk.AddressAt(i)
+			peeked, read := slices.Contains(r.peekedAccounts, a), slices.Contains(r.accounts, a)
+			if peeked != lk.Changed(i) || read == peeked {
+				t.Fatalf("%s (changed %v): peeked %v, read %v", a, lk.Changed(i), peeked, read)
+			}
 		}
 	}
 }

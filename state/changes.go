@@ -30,6 +30,11 @@ type AccountUpdate struct {
 	Code []byte
 	// Storage lists the slots whose value changed, sorted by key.
 	Storage []SlotUpdate
+	// Root is the account's storage root after the update, when known: the
+	// state root's computation (trie.UpdateState and its kin) sets it on
+	// every update it applies that is not Deleted. Zero means unknown;
+	// nothing else sets it, and the update's meaning does not depend on it.
+	Root types.Hash
 }
 
 // Changes is what one transaction changed, sorted by address.

@@ -34,6 +34,14 @@ type StoragePeeker interface {
 	PeekStorage(addr types.Address, slot uint256.Int) (uint256.Int, error)
 }
 
+// An AccountPeeker reads an account without keeping it, as StoragePeeker
+// does a slot: for an account the block changes, which a cache brings to its
+// post-state value from the block's updates afterwards (ListBase uses it).
+// Peeking returns what Account would.
+type AccountPeeker interface {
+	PeekAccount(addr types.Address) (types.Account, bool, error)
+}
+
 // unknownRoot stands for the storage root of an account whose storage was
 // changed in the current block and whose root is not computed yet. It is only
 // ever compared with types.EmptyRootHash.

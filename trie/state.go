@@ -20,7 +20,8 @@ import (
 // min(GOMAXPROCS, accounts with storage changes) goroutines, all joined
 // before UpdateState returns; store must therefore be safe for concurrent
 // reads. updates must be sorted by address with no duplicates, as
-// state.BlockState.Updates returns them.
+// state.BlockState.Updates returns them. It sets the Root of every update
+// that is not Deleted to the account's new storage root.
 func UpdateState(root types.Hash, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
 	return UpdateStateContext(context.Background(), root, store, updates)
 }
@@ -216,6 +217,7 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		if !exists[i] {
 			acct.Root = types.EmptyRootHash
 		}
+		u.Root = acct.Root
 		if acct.CodeHash == (types.Hash{}) {
 			acct.CodeHash = types.EmptyCodeHash
 		}

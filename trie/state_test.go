@@ -96,8 +96,20 @@ func updateStateAgainstScratch(t *testing.T, rng *rand.Rand, accounts, blocks, m
 		if newRoot != want {
 			t.Fatalf("block %d: incremental root %s, from scratch %s", block, newRoot, want)
 		}
-		if _, err := NewSecure(newRoot, store); err != nil {
+		st, err := NewSecure(newRoot, store)
+		if err != nil {
 			t.Fatalf("block %d: new root does not open: %v", block, err)
+		}
+		// Each applied update carries its account's new storage root.
+		for i := range ups {
+			u := &ups[i]
+			a, ok, err := st.GetAccount(u.Address)
+			if err != nil || ok == u.Deleted {
+				t.Fatalf("block %d: %s: %v %v", block, u.Address, ok, err)
+			}
+			if want := a.Root; u.Deleted && u.Root != (types.Hash{}) || !u.Deleted && u.Root != want {
+				t.Fatalf("block %d: %s: update root %s, trie %s", block, u.Address, u.Root, want)
+			}
 		}
 		root = newRoot
 	}
