@@ -83,8 +83,13 @@
 // slots of deleted and wiped accounts become zero, written slots take their
 // new values, new code is added) and keeps everything else, so an importing
 // client keeps its hot set warm. Keys it does not hold read from the new
-// reader, never from the stale one. An account whose storage root the
-// updates do not determine is dropped and reloaded. Loads in flight across
+// reader, never from the stale one. Updated accounts are stored with the
+// storage root the state root's computation set on their updates
+// (state.AccountUpdate.Root); an account whose root the updates do not
+// determine (updates not merkleized) is dropped and reloaded. Because
+// Advance stores the block's values, the parallel executor reads the
+// accounts and slots the access list changes with PeekAccount and
+// PeekStorage, which keep nothing. Loads in flight across
 // an Advance serve their callers but store nothing. A one-bit-per-address
 // filter of addresses with cached non-zero slots lets Advance skip the scan
 // of the slot maps when a deleted account has none (the common case: EIP-161
