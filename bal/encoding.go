@@ -32,6 +32,13 @@ type AccountAccess struct {
 	CodeChanges    []CodeChange    // strictly increasing by Index
 }
 
+// Changed reports whether the account has a change of any kind (balance,
+// nonce, code or storage) at any index: whether the block's post-state
+// updates include it.
+func (a *AccountAccess) Changed() bool {
+	return len(a.BalanceChanges)+len(a.NonceChanges)+len(a.CodeChanges)+len(a.StorageChanges) > 0
+}
+
 // SlotChanges is the post-value of one storage slot at every block access
 // index that changed it.
 type SlotChanges struct {

@@ -302,14 +302,6 @@ func (lk *Lookup) All() iter.Seq2[int, *AccountAccess] {
 	}
 }
 
-// Changed reports whether the account at position i has a change of any
-// kind (balance, nonce, code or storage) at any index: whether the block's
-// updates include it.
-func (lk *Lookup) Changed(i int) bool {
-	a := &lk.list.Accounts[i]
-	return len(a.BalanceChanges)+len(a.NonceChanges)+len(a.CodeChanges)+len(a.StorageChanges) > 0
-}
-
 // AccessAt returns the list's entry at position i, aliasing the list.
 func (lk *Lookup) AccessAt(i int) *AccountAccess { return &lk.list.Accounts[i] }
 
@@ -413,6 +405,17 @@ func (lk *Lookup) StorageWrite(addr types.Address, slot *uint256.Int, k uint32) 
 	if !ok {
 		return uint256.Int{}, false, false
 	}
+	return lk.storageAt(i, slot, k)
+}
+
+// StorageAt is [Lookup.Storage] for the account at position i.
+func (lk *Lookup) StorageAt(i int, slot *uint256.Int, k uint32) (uint256.Int, bool) {
+	v, before, _ := lk.storageAt(i, slot, k)
+	return v, before
+}
+
+// storageAt is [Lookup.StorageWrite] for the account at position i.
+func (lk *Lookup) storageAt(i int, slot *uint256.Int, k uint32) (val uint256.Int, before, written bool) {
 	sc := lk.slotChanges(i, slot)
 	if sc == nil {
 		return uint256.Int{}, false, false
@@ -421,18 +424,6 @@ func (lk *Lookup) StorageWrite(addr types.Address, slot *uint256.Int, k uint32) 
 		return sc.Writes[j].Value, true, true
 	}
 	return uint256.Int{}, false, true
-}
-
-// StorageAt is [Lookup.Storage] for the account at position i.
-func (lk *Lookup) StorageAt(i int, slot *uint256.Int, k uint32) (uint256.Int, bool) {
-	sc := lk.slotChanges(i, slot)
-	if sc == nil {
-		return uint256.Int{}, false
-	}
-	if j := latestWrite(sc.Writes, k); j >= 0 {
-		return sc.Writes[j].Value, true
-	}
-	return uint256.Int{}, false
 }
 
 // findSlot returns the SlotChanges of slot in s, sorted by slot, or nil.

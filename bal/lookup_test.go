@@ -166,8 +166,8 @@ func checkLookup(t *testing.T, l *bal.BlockAccessList, maxK uint32) {
 		if !found {
 			continue
 		}
-		if ch := len(a.BalanceChanges) > 0 || len(a.NonceChanges) > 0 || len(a.CodeChanges) > 0 || len(a.StorageChanges) > 0; lk.Changed(pos) != ch {
-			t.Fatalf("Changed(%d) = %v, want %v", pos, !ch, ch)
+		if ch := len(a.BalanceChanges) > 0 || len(a.NonceChanges) > 0 || len(a.CodeChanges) > 0 || len(a.StorageChanges) > 0; a.Changed() != ch {
+			t.Fatalf("%s: Changed() = %v, want %v", addr, !ch, ch)
 		}
 		want := ref.at(addr, afterBlock)
 		got := lk.FinalAt(pos)

@@ -389,9 +389,9 @@ func (c *Cache) account(addr *types.Address, ctr *counters, w caller) (types.Acc
 	return e.acct, e.exists, err
 }
 
-// storage reads a slot; w is byReader, byPeeker (on a miss, the backing
-// reader is read and nothing is stored) or one of the warmer's. So does
-// account an account.
+// storage reads a slot (as account reads an account): w is byReader,
+// byPeeker (on a miss the backing reader is read and nothing is stored) or
+// one of the warmer's.
 func (c *Cache) storage(addr *types.Address, slot *uint256.Int, ctr *counters, w caller) (uint256.Int, error) {
 	s := c.shardOf(c.hashSlot(addr, slot))
 	if ctr == nil {

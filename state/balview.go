@@ -136,7 +136,7 @@ func balUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.Accoun
 	parts := (n + updatesChunk - 1) / updatesChunk
 	starts := make([]int, parts+1)
 	for i := range n {
-		if changes(lk.AccessAt(i)) {
+		if lk.AccessAt(i).Changed() {
 			starts[i/updatesChunk+1]++
 		}
 	}
@@ -194,12 +194,6 @@ func balUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.Accoun
 // computed beside the steps and must end with them.
 const updatesChunk = 512
 
-// changes reports whether an account of the list has a change, and so an
-// entry in the post-state updates.
-func changes(a *bal.AccountAccess) bool {
-	return len(a.BalanceChanges)+len(a.NonceChanges)+len(a.CodeChanges)+len(a.StorageChanges) > 0
-}
-
 // fillUpdates writes to dst, in order, the updates of the list's accounts
 // at positions lo to hi that have a change; dst has room for exactly those.
 func fillUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.AccountAccess) (types.Account, bool, error), lo, hi int, dst []AccountUpdate) error {
@@ -209,7 +203,7 @@ func fillUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.Accou
 		if (i-lo)%64 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if !changes(a) {
+		if !a.Changed() {
 			continue
 		}
 		acct, ok, err := preAt(i, a)
@@ -313,7 +307,7 @@ func (m *ListBase) At(pos int) (types.Account, bool, error) {
 		ok   bool
 		err  error
 	)
-	if m.peek != nil && m.lk.Changed(pos) {
+	if m.peek != nil && m.lk.AccessAt(pos).Changed() {
 		acct, ok, err = m.peek.PeekAccount(m.lk.AddressAt(pos))
 	} else {
 		acct, ok, err = m.base.Account(m.lk.AddressAt(pos))

@@ -366,8 +366,8 @@ func TestListBasePeeksChangedAccounts(t *testing.T) {
 		for i := range lk.Len() {
 			a := lk.AddressAt(i)
 			peeked, read := slices.Contains(r.peekedAccounts, a), slices.Contains(r.accounts, a)
-			if peeked != lk.Changed(i) || read == peeked {
-				t.Fatalf("%s (changed %v): peeked %v, read %v", a, lk.Changed(i), peeked, read)
+			if peeked != lk.AccessAt(i).Changed() || read == peeked {
+				t.Fatalf("%s (changed %v): peeked %v, read %v", a, lk.AccessAt(i).Changed(), peeked, read)
 			}
 		}
 	}
