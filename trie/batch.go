@@ -147,6 +147,7 @@ func (t *Trie) batch(keys [][]byte, op func(sub *Trie, n node, i int) (node, boo
 	}
 	root.touch()
 	t.unhashed += changed
+	t.uncommitted += changed
 	if root.entries() < 2 {
 		// Deletions left the root with one entry: it becomes a short node,
 		// which needs that entry resolved.

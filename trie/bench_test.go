@@ -110,44 +110,79 @@ func BenchmarkStateRoot(b *testing.B) {
 	}
 }
 
-// BenchmarkUpdateState applies a big block's account updates (5,500
-// accounts, a fifth of them new, on a state of 50,000) to a committed
-// state trie in a MemStore: what the root of a 100M-gas block of transfers
-// costs.
+// BenchmarkUpdateState applies a big block's updates to a committed state
+// trie in a MemStore: what the state root of a 100M-gas block costs.
+// transfers: 5,500 accounts, a fifth of them new, on a state of 50,000;
+// storage: 50 senders and 4 contracts writing 250 fresh slots each (a
+// block of bench's storage workload), on a state of 2,048 accounts.
 func BenchmarkUpdateState(b *testing.B) {
-	rng := rand.New(rand.NewPCG(9, 9))
-	const stateSize, touched = 50_000, 5_500
 	addr := func(i int) types.Address {
 		var a types.Address
 		binary.BigEndian.PutUint64(a[:], uint64(i)*0x9e3779b97f4a7c15)
 		return a
 	}
-	store := trie.NewMemStore()
-	var genesis []state.AccountUpdate
-	for i := range stateSize {
-		genesis = append(genesis, state.AccountUpdate{Address: addr(i), Nonce: 1, Balance: *uint256.NewInt(uint64(i) + 1), CodeHash: types.EmptyCodeHash})
+	account := func(i int, nonce uint64, balance uint64) state.AccountUpdate {
+		return state.AccountUpdate{Address: addr(i), Nonce: nonce, Balance: *uint256.NewInt(balance), CodeHash: types.EmptyCodeHash}
 	}
-	slices.SortFunc(genesis, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
-	root, nodes, err := trie.UpdateState(types.EmptyRootHash, store, genesis)
-	if err != nil {
-		b.Fatal(err)
+	cases := []struct {
+		name      string
+		stateSize int
+		block     func(rng *rand.Rand, stateSize int) []state.AccountUpdate
+	}{
+		{"transfers", 50_000, func(rng *rand.Rand, stateSize int) []state.AccountUpdate {
+			var block []state.AccountUpdate
+			for i := range 5_500 {
+				j := rng.IntN(stateSize)
+				if i%5 == 0 {
+					j = stateSize + i // new
+				}
+				block = append(block, account(j, 2, rng.Uint64()))
+			}
+			return block
+		}},
+		{"storage", 2_048, func(rng *rand.Rand, stateSize int) []state.AccountUpdate {
+			var block []state.AccountUpdate
+			for range 50 {
+				block = append(block, account(rng.IntN(stateSize), 2, rng.Uint64()))
+			}
+			for c := range 4 {
+				u := account(stateSize+c, 1, 0)
+				for range 250 {
+					var s state.SlotUpdate
+					s.Key.SetUint64(rng.Uint64())
+					s.Value.SetUint64(rng.Uint64() | 1)
+					u.Storage = append(u.Storage, s)
+				}
+				slices.SortFunc(u.Storage, func(a, b state.SlotUpdate) int { return a.Key.Cmp(&b.Key) })
+				block = append(block, u)
+			}
+			return block
+		}},
 	}
-	store.Add(nodes)
-	var block []state.AccountUpdate
-	for i := range touched {
-		j := rng.IntN(stateSize)
-		if i%5 == 0 {
-			j = stateSize + i // new
-		}
-		block = append(block, state.AccountUpdate{Address: addr(j), Nonce: 2, Balance: *uint256.NewInt(rng.Uint64()), CodeHash: types.EmptyCodeHash})
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(9, 9))
+			store := trie.NewMemStore()
+			var genesis []state.AccountUpdate
+			for i := range c.stateSize {
+				genesis = append(genesis, account(i, 1, uint64(i)+1))
+			}
+			slices.SortFunc(genesis, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
+			root, nodes, err := trie.UpdateState(types.EmptyRootHash, store, genesis)
+			if err != nil {
+				b.Fatal(err)
+			}
+			store.Add(nodes)
+			block := c.block(rng, c.stateSize)
+			slices.SortFunc(block, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
+			block = slices.CompactFunc(block, func(a, b state.AccountUpdate) bool { return a.Address == b.Address })
+			b.ReportAllocs()
+			for range b.N { // not b.Loop: it ignores -cpu (Go 1.26), and this benchmark scales with GOMAXPROCS
+				if _, _, err := trie.UpdateState(root, store, block); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(block)), "ns/account")
+		})
 	}
-	slices.SortFunc(block, func(a, b state.AccountUpdate) int { return a.Address.Compare(&b.Address) })
-	block = slices.CompactFunc(block, func(a, b state.AccountUpdate) bool { return a.Address == b.Address })
-	b.ReportAllocs()
-	for range b.N { // not b.Loop: it ignores -cpu (Go 1.26), and this benchmark scales with GOMAXPROCS
-		if _, _, err := trie.UpdateState(root, store, block); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(block)), "ns/account")
 }

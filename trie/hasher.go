@@ -199,7 +199,8 @@ func (h *hasher) round(nodes []node) {
 }
 
 // record keeps a copy of the encoding of the node with hash k for the
-// commit: in h.nodes, or in h.recs for a worker.
+// commit: in h.nodes, or else in h.recs (a worker's, or a commit into a
+// list).
 func (h *hasher) record(k types.Hash, enc []byte) {
 	enc = h.keep(enc)
 	if h.nodes != nil {
@@ -247,8 +248,9 @@ const parallelThreshold = 100
 
 // refChildrenParallel computes the references of the children of root on
 // min(GOMAXPROCS, children) goroutines, each with its own hasher, and merges
-// what they committed into h.nodes. Children are disjoint subtrees, so the
-// workers share no node. It returns once every worker has finished.
+// what they committed into h.nodes (or h.recs). Children are disjoint
+// subtrees, so the workers share no node. It returns once every worker has
+// finished.
 func (h *hasher) refChildrenParallel(root *branchNode) {
 	commit := h.commit
 	var todo []int
@@ -285,8 +287,12 @@ func (h *hasher) refChildrenParallel(root *branchNode) {
 	}
 	wg.Wait()
 	for _, wh := range hs {
-		for _, r := range wh.recs {
-			h.nodes[r.hash] = r.enc
+		if h.nodes == nil {
+			h.recs = append(h.recs, wh.recs...)
+		} else {
+			for _, r := range wh.recs {
+				h.nodes[r.hash] = r.enc
+			}
 		}
 		clear(wh.recs)
 		workerHashers.Put(wh)

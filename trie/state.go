@@ -59,7 +59,9 @@ type stateScratch struct {
 	exists []bool
 	vals   [][]byte
 	buf    []byte
-	offs   []int
+	// the keys and values of the accounts without a storage job, and of
+	// those with one (see updateState)
+	ekeys, evals, lkeys, lvals [][]byte
 }
 
 // resized returns s with length n and every element zero, reusing its
@@ -133,8 +135,9 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		idx     int
 		oldRoot types.Hash
 		newRoot types.Hash
-		nodes   NodeSet
+		nodes   []nodeRec
 		err     error
+		done    chan struct{} // closed when the job has run
 	}
 	var jobs []storageJob
 	for i := range updates {
@@ -152,7 +155,7 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 			old[i].Root, exists[i] = oldRoot, true
 			continue
 		}
-		jobs = append(jobs, storageJob{idx: i, oldRoot: oldRoot})
+		jobs = append(jobs, storageJob{idx: i, oldRoot: oldRoot, done: make(chan struct{})})
 	}
 	run := func(j *storageJob) {
 		u := &updates[j.idx]
@@ -178,40 +181,17 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 			kept.keep(u.Address, j.newRoot, st, len(u.Storage))
 		}
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Go(func() {
-			for k := int(next.Add(1)) - 1; k < len(jobs); k = int(next.Add(1)) - 1 {
-				run(&jobs[k])
-			}
-		})
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return types.Hash{}, nil, err
-	}
-	for k := range jobs {
-		j := &jobs[k]
-		if j.err != nil {
-			return types.Hash{}, nil, j.err
-		}
-		old[j.idx].Root = j.newRoot
-		exists[j.idx] = true // its root now stands for the new storage
-	}
-
-	// The accounts, in one batch over the root's subtrees.
+	// The accounts' new encodings: those without a storage job now, the
+	// others once their storage roots are known.
 	sc.vals = resized(sc.vals, n)
-	sc.offs = resized(sc.offs, n+1)
 	if cap(sc.buf) < n*80 {
 		sc.buf = make([]byte, 0, n*80)
 	}
-	vals, buf, offs := sc.vals, sc.buf[:0], sc.offs
-	for i := range updates {
+	vals := sc.vals
+	encode := func(i int) {
 		u := &updates[i]
-		offs[i] = len(buf)
 		if u.Deleted {
-			continue
+			return // an empty value deletes the key
 		}
 		acct := types.Account{Nonce: u.Nonce, Balance: u.Balance, CodeHash: u.CodeHash, Root: old[i].Root}
 		if !exists[i] {
@@ -221,37 +201,144 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		if acct.CodeHash == (types.Hash{}) {
 			acct.CodeHash = types.EmptyCodeHash
 		}
-		buf = acct.AppendRLP(buf)
+		start := len(sc.buf)
+		sc.buf = acct.AppendRLP(sc.buf)
+		// A slice of the buffer before a later append grows it stays valid.
+		vals[i] = sc.buf[start:len(sc.buf):len(sc.buf)]
 	}
-	sc.buf = buf // grown, if an encoding was longer than 80 bytes
-	offs[n] = len(buf)
-	for i := range updates {
-		if !updates[i].Deleted {
-			vals[i] = buf[offs[i]:offs[i+1]:offs[i+1]]
+	sc.buf = sc.buf[:0]
+	// The accounts whose storage does not change go into the account trie
+	// while the storage tries are updated, as one more task (the first
+	// taken), and the subtrees below its root that no account with a
+	// storage change is in are committed then (Trie.commitKids). After the
+	// storage tries only the accounts with storage changes are left to
+	// insert, and the paths to them to hash: all of it after them ran alone
+	// at the end of the root, with the parallel executor's steps done and a
+	// core idle. When no account or every account has a storage change,
+	// all go in after the storage tries.
+	early := len(jobs) > 0 && len(jobs) < n
+	ekeys, evals, lkeys := sc.ekeys[:0], sc.evals[:0], sc.lkeys[:0]
+	for i, k := 0, 0; i < n; i++ {
+		if k < len(jobs) && jobs[k].idx == i {
+			lkeys = append(lkeys, keys[i])
+			k++
+			continue
+		}
+		encode(i)
+		if early {
+			ekeys, evals = append(ekeys, keys[i]), append(evals, vals[i])
 		}
 	}
-	if err := accounts.t.UpdateBatch(keys, vals); err != nil {
+	sc.ekeys, sc.evals, sc.lkeys = ekeys, evals, lkeys
+	var (
+		earlyErr   error
+		earlyNodes []nodeRec
+		earlyDone  = make(chan struct{})
+	)
+	tasks := len(jobs)
+	if early {
+		tasks++
+	}
+	// The nodes of the storage tries and of the early commit go into one
+	// set, sized for the rest of the account trie's too, on a goroutine of
+	// its own as each task ends: merged after the account trie, they were
+	// the last thing the root did, alone (thousands of map inserts for a
+	// block of fresh slots).
+	var (
+		nodes  NodeSet
+		merged sync.WaitGroup
+	)
+	defer merged.Wait() // it ends once every task has run
+	if len(jobs) > 0 {
+		size := 2*n + 4
+		for k := range jobs {
+			size += 2*len(updates[jobs[k].idx].Storage) + 4
+		}
+		merged.Go(func() {
+			all := make(NodeSet, size)
+			add := func(recs []nodeRec) {
+				for _, r := range recs {
+					all[r.hash] = r.enc
+				}
+			}
+			if early {
+				<-earlyDone
+				add(earlyNodes)
+			}
+			for k := range jobs {
+				<-jobs[k].done
+				add(jobs[k].nodes)
+			}
+			nodes = all
+		})
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), tasks) {
+		wg.Go(func() {
+			for k := int(next.Add(1)) - 1; k < tasks; k = int(next.Add(1)) - 1 {
+				if early {
+					if k == 0 {
+						if earlyErr = accounts.t.UpdateBatch(ekeys, evals); earlyErr == nil {
+							earlyNodes = accounts.t.commitKids(lkeys)
+						}
+						close(earlyDone)
+						continue
+					}
+					k--
+				}
+				run(&jobs[k])
+				close(jobs[k].done)
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
 		return types.Hash{}, nil, err
 	}
-	newRoot, nodes := accounts.Commit()
-	for k := range jobs {
-		for h, enc := range jobs[k].nodes {
-			nodes[h] = enc
-		}
+	if earlyErr != nil {
+		return types.Hash{}, nil, earlyErr
 	}
+	for k := range jobs {
+		j := &jobs[k]
+		if j.err != nil {
+			return types.Hash{}, nil, j.err
+		}
+		old[j.idx].Root = j.newRoot
+		exists[j.idx] = true // its root now stands for the new storage
+		encode(j.idx)
+	}
+	// The rest of the accounts: those with storage changes, or all.
+	batchKeys, batchVals := keys, vals
+	if early {
+		lvals := sc.lvals[:0]
+		for k := range jobs {
+			lvals = append(lvals, vals[jobs[k].idx])
+		}
+		sc.lvals = lvals
+		batchKeys, batchVals = lkeys, lvals
+	}
+	if err := accounts.t.UpdateBatch(batchKeys, batchVals); err != nil {
+		return types.Hash{}, nil, err
+	}
+	merged.Wait()
+	if nodes == nil {
+		nodes = make(NodeSet, accounts.t.commitSize())
+	}
+	newRoot, nodes := accounts.t.commitInto(nodes)
 	return newRoot, nodes, nil
 }
 
 // updateStorage applies slot updates to the open storage trie st and
-// returns the new root and the nodes the update created.
-func updateStorage(st *SecureTrie, slots []state.SlotUpdate) (types.Hash, NodeSet, error) {
+// returns the new root and the nodes the update created, as a list.
+func updateStorage(st *SecureTrie, slots []state.SlotUpdate) (types.Hash, []nodeRec, error) {
 	if len(slots) < batchThreshold {
 		for _, s := range slots {
 			if err := st.UpdateStorage(s.Key, s.Value); err != nil {
 				return types.Hash{}, nil, err
 			}
 		}
-		r, nodes := st.Commit()
+		r, nodes := st.t.commitRecs()
 		return r, nodes, nil
 	}
 	hashed := make([]types.Hash, len(slots))
@@ -273,7 +360,7 @@ func updateStorage(st *SecureTrie, slots []state.SlotUpdate) (types.Hash, NodeSe
 	if err := st.t.UpdateBatch(keys, vals); err != nil {
 		return types.Hash{}, nil, err
 	}
-	r, nodes := st.Commit()
+	r, nodes := st.t.commitRecs()
 	return r, nodes, nil
 }
 

@@ -88,6 +88,14 @@ func updateStateAgainstScratch(t *testing.T, rng *rand.Rand, accounts, blocks, m
 			t.Fatalf("block %d: %v", block, err)
 		}
 		store.Add(nodes)
+		// Every node of the set is one of the new state's (no node of an
+		// intermediate trie), and the new state is all in the store.
+		inState := stateNodes(t, store, newRoot)
+		for h := range nodes {
+			if !inState[h] {
+				t.Fatalf("block %d: node %s of the set is not in the new state", block, h)
+			}
+		}
 		mem.Apply(ups)
 		want, err := memoryRoot(mem)
 		if err != nil {
@@ -113,6 +121,53 @@ func updateStateAgainstScratch(t *testing.T, rng *rand.Rand, accounts, blocks, m
 		}
 		root = newRoot
 	}
+}
+
+// stateNodes returns the hashes of the nodes of the state with root root,
+// its account trie's and its storage tries', read from store.
+func stateNodes(t *testing.T, store NodeReader, root types.Hash) map[types.Hash]bool {
+	seen := map[types.Hash]bool{}
+	var visit func(h types.Hash, accounts bool)
+	var walk func(n node, accounts bool)
+	walk = func(n node, accounts bool) {
+		switch n := n.(type) {
+		case *hashNode:
+			visit(n.hash(), accounts)
+		case *extNode:
+			walk(n.child, accounts)
+		case *branchNode:
+			for _, k := range n.kids {
+				if k != nil {
+					walk(k, accounts)
+				}
+			}
+		case *leafNode:
+			if accounts {
+				a, err := types.DecodeAccount(n.val)
+				if err != nil {
+					t.Fatal(err)
+				}
+				visit(a.Root, false)
+			}
+		}
+	}
+	visit = func(h types.Hash, accounts bool) {
+		if h == types.EmptyRootHash || seen[h] {
+			return
+		}
+		seen[h] = true
+		enc, err := store.Node(h)
+		if err != nil {
+			t.Fatalf("node %s: %v", h, err)
+		}
+		n, err := decodeNode(enc)
+		if err != nil {
+			t.Fatalf("node %s: %v", h, err)
+		}
+		walk(n, accounts)
+	}
+	visit(root, true)
+	return seen
 }
 
 // memoryRoot returns the state root of an in-memory state, computing every

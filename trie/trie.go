@@ -29,6 +29,10 @@ type Trie struct {
 	h        hasher
 	path     []byte // nibbles of the key being worked on
 	unhashed int    // updates since the last Hash or Commit
+	// updates since the last Commit: the nodes a Commit records, and
+	// re-encodes, are those of every update since the last one, hashed
+	// since or not
+	uncommitted int
 }
 
 // NewEmpty returns an empty trie with no store.
@@ -193,6 +197,7 @@ func (t *Trie) Update(key, value []byte) error {
 	t.root = root
 	if changed {
 		t.unhashed++
+		t.uncommitted++
 	}
 	return nil
 }
@@ -207,6 +212,7 @@ func (t *Trie) Delete(key []byte) error {
 	t.root = root
 	if changed {
 		t.unhashed++
+		t.uncommitted++
 	}
 	return nil
 }
@@ -466,23 +472,84 @@ func (t *Trie) Hash() types.Hash {
 func (t *Trie) Commit() (types.Hash, NodeSet) {
 	// About two new nodes per changed key (its leaf and its share of the
 	// branches above); presized so that the set never grows.
-	set := make(NodeSet, 2*t.unhashed+4)
+	return t.commitInto(make(NodeSet, t.commitSize()))
+}
+
+// commitSize is the size Commit presizes its set to.
+func (t *Trie) commitSize() int { return 2*t.uncommitted + 4 }
+
+// commitInto is Commit adding the nodes to set, which it returns.
+func (t *Trie) commitInto(set NodeSet) (types.Hash, NodeSet) {
+	root, _ := t.commit(set)
+	return root, set
+}
+
+// commitRecs is Commit returning the nodes as a list (a node may be in it
+// twice), which the caller owns: cheaper than a set for nodes that go into
+// another set next.
+func (t *Trie) commitRecs() (types.Hash, []nodeRec) {
+	t.h.recs = make([]nodeRec, 0, t.commitSize())
+	return t.commit(nil)
+}
+
+// commitKids commits the subtrees below the root branch that none of the
+// keys of late leads into, recording their nodes in a list it returns, and
+// leaves the root branch and the other subtrees for the next commit. An
+// update of late's keys after it does not change those subtrees, so the
+// next commit hashes and records only the rest, and its nodes and this
+// list are together exactly what one commit after the update would record.
+// It commits nothing when the root is not a branch.
+func (t *Trie) commitKids(late [][]byte) []nodeRec {
+	root, ok := t.root.(*branchNode)
+	if !ok {
+		return nil
+	}
+	var skip [16]bool
+	for _, k := range late {
+		if len(k) == 0 {
+			return nil // a key ending at the root
+		}
+		skip[k[0]>>4] = true
+	}
+	t.h.commit, t.h.nodes, t.h.recs = true, nil, make([]nodeRec, 0, t.commitSize())
+	for i, k := range root.kids {
+		if _, stored := k.(*hashNode); k == nil || stored || skip[i] {
+			continue
+		}
+		t.h.ref(k)
+	}
+	recs := t.h.recs
+	t.h.commit, t.h.recs = false, nil
+	return recs
+}
+
+// commit hashes the trie and records the nodes created since the last
+// commit in set, or in a list it returns when set is nil.
+func (t *Trie) commit(set NodeSet) (types.Hash, []nodeRec) {
 	if t.root == nil {
-		return types.EmptyRootHash, set
+		return types.EmptyRootHash, nil
 	}
 	rootDirty := isDirty(t.root)
 	t.h.commit, t.h.nodes = true, set
 	r := t.refRoot()
-	t.h.commit, t.h.nodes = false, nil
 	root := r.rootHash(&t.h.buf)
 	if rootDirty && r.n != hashRef {
-		set[root] = bytes.Clone(t.h.buf) // rootHash left the short encoding there
+		// rootHash left the short encoding in buf.
+		t.h.record(root, t.h.buf)
 	}
-	return root, set
+	t.h.commit, t.h.nodes = false, nil
+	recs := t.h.recs
+	t.h.recs = nil // handed over, not reused
+	return root, recs
 }
 
 func (t *Trie) refRoot() ref {
-	if b, ok := t.root.(*branchNode); ok && t.unhashed >= parallelThreshold {
+	work := t.unhashed
+	if t.h.commit {
+		work = t.uncommitted
+		t.uncommitted = 0
+	}
+	if b, ok := t.root.(*branchNode); ok && work >= parallelThreshold {
 		t.h.refChildrenParallel(b)
 	}
 	t.unhashed = 0
