@@ -246,16 +246,16 @@ func markCommitted(n node) {
 // joining the goroutines.
 const parallelThreshold = 100
 
-// refChildrenParallel computes the references of the children of root on
-// min(GOMAXPROCS, children) goroutines, each with its own hasher, and merges
-// what they committed into h.nodes (or h.recs). Children are disjoint
-// subtrees, so the workers share no node. It returns once every worker has
-// finished.
-func (h *hasher) refChildrenParallel(root *branchNode) {
+// refChildrenParallel computes the references of the children of root
+// (but those skip marks, when it is not nil) on min(GOMAXPROCS, children)
+// goroutines, each with its own hasher, and merges what they committed into
+// h.nodes (or h.recs). Children are disjoint subtrees, so the workers share
+// no node. It returns once every worker has finished.
+func (h *hasher) refChildrenParallel(root *branchNode, skip *[16]bool) {
 	commit := h.commit
 	var todo []int
 	for i, k := range root.kids {
-		if _, stored := k.(*hashNode); k == nil || stored {
+		if _, stored := k.(*hashNode); k == nil || stored || skip != nil && skip[i] {
 			continue
 		}
 		if refOf(k).n == 0 || (commit && isDirty(k)) {

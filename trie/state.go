@@ -214,9 +214,15 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 	// storage tries only the accounts with storage changes are left to
 	// insert, and the paths to them to hash: all of it after them ran alone
 	// at the end of the root, with the parallel executor's steps done and a
-	// core idle. When no account or every account has a storage change,
-	// all go in after the storage tries.
-	early := len(jobs) > 0 && len(jobs) < n
+	// core idle. When no account or every account has a storage change, or
+	// the storage tries take a few slots only (a block of transfers, where
+	// only the system contracts write), all go in after the storage tries:
+	// the split would cost more than it hides.
+	slots := 0
+	for k := range jobs {
+		slots += len(updates[jobs[k].idx].Storage)
+	}
+	early := len(jobs) > 0 && len(jobs) < n && slots >= batchThreshold
 	ekeys, evals, lkeys := sc.ekeys[:0], sc.evals[:0], sc.lkeys[:0]
 	for i, k := 0, 0; i < n; i++ {
 		if k < len(jobs) && jobs[k].idx == i {

@@ -512,6 +512,9 @@ func (t *Trie) commitKids(late [][]byte) []nodeRec {
 		skip[k[0]>>4] = true
 	}
 	t.h.commit, t.h.nodes, t.h.recs = true, nil, make([]nodeRec, 0, t.commitSize())
+	if t.uncommitted >= parallelThreshold {
+		t.h.refChildrenParallel(root, &skip)
+	}
 	for i, k := range root.kids {
 		if _, stored := k.(*hashNode); k == nil || stored || skip[i] {
 			continue
@@ -550,7 +553,7 @@ func (t *Trie) refRoot() ref {
 		t.uncommitted = 0
 	}
 	if b, ok := t.root.(*branchNode); ok && work >= parallelThreshold {
-		t.h.refChildrenParallel(b)
+		t.h.refChildrenParallel(b, nil)
 	}
 	t.unhashed = 0
 	return t.h.ref(t.root)
