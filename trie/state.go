@@ -257,10 +257,8 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 	)
 	defer merged.Wait() // it ends once every task has run
 	if len(jobs) > 0 {
-		size := 2*n + 4
-		for k := range jobs {
-			size += 2*len(updates[jobs[k].idx].Storage) + 4
-		}
+		// Commit's estimate for each trie: two nodes a key, four more.
+		size := 2*n + 4 + 2*slots + 4*len(jobs)
 		merged.Go(func() {
 			all := make(NodeSet, size)
 			add := func(recs []nodeRec) {
