@@ -17,7 +17,7 @@ import (
 func (s *StateDB) Finalise() *Changes {
 	c := &s.changes
 	c.reset()
-	for _, o := range s.objects {
+	for _, o := range s.loaded {
 		if !o.dirty() {
 			continue
 		}

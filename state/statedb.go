@@ -74,7 +74,11 @@ type StateDB struct {
 	err    error
 
 	objects map[types.Address]*object
-	free    []*object // recycled objects
+	// loaded lists the objects of the map in the order they were loaded:
+	// Reset and Finalise walk it instead of the map (a map's iteration
+	// costs its capacity, and a transaction touches a few accounts).
+	loaded []*object
+	free   []*object // recycled objects
 	// The most recently loaded object: most accesses in a row are to one
 	// account (a contract's own storage and balance), and this skips the map.
 	lastAddr types.Address
@@ -119,10 +123,12 @@ func (s *StateDB) Reset(r Reader) {
 	s.reader = r
 	s.err = nil
 	s.lastObj = nil
-	for addr, o := range s.objects {
+	for _, o := range s.loaded {
+		delete(s.objects, o.addr)
 		s.recycle(o)
-		delete(s.objects, addr)
 	}
+	clear(s.loaded)
+	s.loaded = s.loaded[:0]
 	clear(s.journal)
 	s.journal = s.journal[:0]
 	s.refund = 0
@@ -194,6 +200,7 @@ func (s *StateDB) load(addr types.Address) *object {
 	}
 	o.originExists, o.originNonce, o.originBalance, o.originCodeHash = ok, o.nonce, o.balance, o.codeHash
 	s.objects[addr] = o
+	s.loaded = append(s.loaded, o)
 	s.lastAddr, s.lastObj = addr, o
 	return o
 }
