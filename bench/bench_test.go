@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/balexec/balexec/exec"
 )
 
 // benchWorkloads are generated once per test binary, at their default size.
@@ -30,7 +32,9 @@ func workloadOnce(name string) (*Workload, error) {
 //
 // Besides wall time per block it reports the process's CPU time per block
 // (cpu-ms/block), the cores it kept busy on average (cores: CPU over wall
-// time) and the garbage collector's CPU time per block (gc-cpu-ms/block).
+// time), the garbage collector's CPU time per block (gc-cpu-ms/block) and
+// the time a block waited for its state root after its steps
+// (root-wait-ms/block).
 // CPU time is disturbed by a loaded machine far less than wall time:
 // with -cpu=1 it is the cost of each path on one core, and the ratio par/seq
 // is the parallel path's overhead. The side-by-side comparison with
@@ -52,7 +56,7 @@ func BenchmarkImport(b *testing.B) {
 func benchImport(b *testing.B, w *Workload, parallel bool) {
 	in := w.Input()
 	b.ReportAllocs()
-	var cpu, gc time.Duration
+	var cpu, gc, rootWait time.Duration
 	for range b.N { // not b.Loop: it ignores -cpu (Go 1.26), and this benchmark scales with GOMAXPROCS
 		b.StopTimer()
 		chain, err := in.NewChain()
@@ -79,10 +83,16 @@ func benchImport(b *testing.B, w *Workload, parallel bool) {
 		pprof.Do(context.Background(), pprof.Labels("phase", "import"), func(ctx context.Context) {
 			for i, blk := range blocks {
 				reg := trace.StartRegion(ctx, "import")
-				_, err = chain.InsertWithAccessList(ctx, blk, lists[i])
+				var res *exec.Result
+				res, err = chain.InsertWithAccessList(ctx, blk, lists[i])
 				reg.End()
 				if err != nil {
 					return
+				}
+				if parallel {
+					rootWait += res.Timings.RootWait
+				} else {
+					rootWait += res.Timings.Root // all of it after the steps
 				}
 			}
 		})
@@ -106,5 +116,9 @@ func benchImport(b *testing.B, w *Workload, parallel bool) {
 	// path's, bounds the parallel path's gain.
 	b.ReportMetric(cpu.Seconds()/b.Elapsed().Seconds(), "cores")
 	b.ReportMetric(gc.Seconds()*1e3/n, "gc-cpu-ms/block")
+	// The time a block waited for its state root once its steps were done:
+	// on the sequential path the whole root, on the parallel path the part
+	// the steps did not hide.
+	b.ReportMetric(rootWait.Seconds()*1e3/n, "root-wait-ms/block")
 	b.ReportMetric(float64(w.Gas)*float64(b.N)/b.Elapsed().Seconds()/1e6, "mgas/s")
 }
