@@ -448,14 +448,19 @@ func findSlot(s []SlotChanges, slot *uint256.Int) *SlotChanges {
 // are strictly increasing (Validate), so the entry at position p has an
 // index of at least p: the answer lies below k, and it is k-1 itself when
 // that entry's index is below k, which it is for an account changed at
-// nearly every index (the fee recipient's balance, a hot pool's slots) that
-// a binary search over thousands of entries would walk. They are written out
-// per type so that each compiles to a tight loop.
+// nearly every index that a binary search over thousands of entries would
+// walk. An account changed at every index but 0 (the fee recipient's balance,
+// paid by every transaction) has its entry at index k-1 at position k-2, so
+// that one is looked at next. They are written out per type so that each
+// compiles to a tight loop.
 
 func latestWrite(s []StorageWrite, k uint32) int {
 	hi := min(len(s), int(k))
 	if hi > 0 && s[hi-1].Index < k {
 		return hi - 1
+	}
+	if hi > 1 && s[hi-2].Index < k {
+		return hi - 2
 	}
 	lo := 0
 	for lo < hi {
@@ -474,6 +479,9 @@ func latestBalance(s []BalanceChange, k uint32) int {
 	if hi > 0 && s[hi-1].Index < k {
 		return hi - 1
 	}
+	if hi > 1 && s[hi-2].Index < k {
+		return hi - 2
+	}
 	lo := 0
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -491,6 +499,9 @@ func latestNonce(s []NonceChange, k uint32) int {
 	if hi > 0 && s[hi-1].Index < k {
 		return hi - 1
 	}
+	if hi > 1 && s[hi-2].Index < k {
+		return hi - 2
+	}
 	lo := 0
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -507,6 +518,9 @@ func latestCode(s []CodeChange, k uint32) int {
 	hi := min(len(s), int(k))
 	if hi > 0 && s[hi-1].Index < k {
 		return hi - 1
+	}
+	if hi > 1 && s[hi-2].Index < k {
+		return hi - 2
 	}
 	lo := 0
 	for lo < hi {

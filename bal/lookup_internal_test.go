@@ -251,3 +251,56 @@ func BenchmarkSlotSearch(b *testing.B) {
 		}
 	}
 }
+
+// TestLatestAgreesWithScan checks the latestX searches against a scan from
+// the end on index sequences of every density: changed at every index
+// (from 0 and from 1, the fee recipient's shape), at most, at few, and not
+// at all, for every query index up to past the last entry.
+func TestLatestAgreesWithScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	scan := func(idx []uint32, k uint32) int {
+		for p := len(idx) - 1; p >= 0; p-- {
+			if idx[p] < k {
+				return p
+			}
+		}
+		return -1
+	}
+	var seqs [][]uint32
+	for _, n := range []int{0, 1, 2, 3, 50, 700} {
+		from0, from1 := make([]uint32, n), make([]uint32, n)
+		for i := range n {
+			from0[i], from1[i] = uint32(i), uint32(i+1)
+		}
+		seqs = append(seqs, from0, from1)
+		for _, keep := range []float64{0.98, 0.5, 0.05} {
+			var s []uint32
+			for i := range 3 * n {
+				if rng.Float64() < keep {
+					s = append(s, uint32(i))
+				}
+			}
+			seqs = append(seqs, s)
+		}
+	}
+	for si, idx := range seqs {
+		bc := make([]BalanceChange, len(idx))
+		nc := make([]NonceChange, len(idx))
+		cc := make([]CodeChange, len(idx))
+		sw := make([]StorageWrite, len(idx))
+		for i, x := range idx {
+			bc[i].Index, nc[i].Index, cc[i].Index, sw[i].Index = x, x, x, x
+		}
+		last := uint32(0)
+		if len(idx) > 0 {
+			last = idx[len(idx)-1]
+		}
+		for k := uint32(0); k <= last+2; k++ {
+			want := scan(idx, k)
+			got := [4]int{latestBalance(bc, k), latestNonce(nc, k), latestCode(cc, k), latestWrite(sw, k)}
+			if got != [4]int{want, want, want, want} {
+				t.Fatalf("sequence %d (%d entries), k=%d: balance, nonce, code, write found %v, want %d", si, len(idx), k, got, want)
+			}
+		}
+	}
+}
