@@ -20,9 +20,9 @@ import (
 // min(GOMAXPROCS, accounts with storage changes) goroutines, beside the
 // accounts whose storage does not change when the storage tries take many
 // slots, all joined before UpdateState returns; store must therefore be
-// safe for concurrent reads. updates must be sorted by address with no duplicates, as
-// state.BlockState.Updates returns them. It sets the Root of every update
-// that is not Deleted to the account's new storage root.
+// safe for concurrent reads. updates must be sorted by address with no
+// duplicates, as state.BlockState.Updates returns them. It sets the Root of
+// every update that is not Deleted to the account's new storage root.
 func UpdateState(root types.Hash, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
 	return UpdateStateContext(context.Background(), root, store, updates)
 }
