@@ -217,7 +217,7 @@ func TestParallelProcessRejectsUnvalidatedList(t *testing.T) {
 	}, nil)
 	built := buildBAL(t, block)
 	noRoot := func(context.Context, []state.AccountUpdate) (types.Hash, trie.NodeSet, error) {
-		return types.Hash{}, nil, nil
+		return types.Hash{}, trie.NodeSet{}, nil
 	}
 	noHistory := func(uint64) types.Hash { return types.Hash{} }
 	pp := exec.NewParallelProcessor(cfg, nil, 2)

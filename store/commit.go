@@ -167,10 +167,14 @@ func (db *DB) writeState(batch *pebble.Batch, reader pebble.Reader, h *types.Hea
 	if len(updates) == 0 && h.Root != prevRoot {
 		return fmt.Errorf("%w: state root %s differs from the previous %s without any update", ErrInconsistent, h.Root, prevRoot)
 	}
-	var accounts *trie.SecureTrie
+	var (
+		accounts *trie.SecureTrie
+		over     = overlay{v: &db.View}
+	)
 	if len(updates) > 0 {
+		over.nodes = nodes.Map()
 		var err error
-		if accounts, err = trie.NewSecure(h.Root, overlay{nodes, &db.View}); err != nil {
+		if accounts, err = trie.NewSecure(h.Root, over); err != nil {
 			return fmt.Errorf("%w: state root %s: %w", ErrInconsistent, h.Root, err)
 		}
 	}
@@ -252,7 +256,7 @@ func (db *DB) writeState(batch *pebble.Batch, reader pebble.Reader, h *types.Hea
 		var storage *trie.SecureTrie
 		if len(u.Storage) > 0 {
 			var serr error
-			if storage, serr = trie.NewSecure(acct.Root, overlay{nodes, &db.View}); serr != nil {
+			if storage, serr = trie.NewSecure(acct.Root, over); serr != nil {
 				return fmt.Errorf("%w: storage root %s of %s: %w", ErrInconsistent, acct.Root, u.Address, serr)
 			}
 		}
@@ -277,7 +281,7 @@ func (db *DB) writeState(batch *pebble.Batch, reader pebble.Reader, h *types.Hea
 			w.diff.slot(key, buf)
 		}
 	}
-	for hash, enc := range nodes {
+	for hash, enc := range nodes.All() {
 		nk := hashKey(prefixNode, &hash)
 		set(nk[:], enc)
 	}
@@ -359,7 +363,7 @@ func (db *DB) writeUndo(r pebble.Reader, u *state.AccountUpdate) error {
 
 // overlay reads trie nodes from a block's new nodes, then from the store.
 type overlay struct {
-	nodes trie.NodeSet
+	nodes map[types.Hash][]byte
 	v     *View
 }
 

@@ -288,7 +288,7 @@ func TestCommitRejects(t *testing.T) {
 	}{
 		"wrong parent":  {func(b *store.Block) { b.Header.ParentHash[0]++ }, store.ErrNotHead},
 		"wrong number":  {func(b *store.Block) { b.Header.Number++ }, store.ErrNotHead},
-		"missing nodes": {func(b *store.Block) { b.Nodes = nil }, store.ErrInconsistent},
+		"missing nodes": {func(b *store.Block) { b.Nodes = trie.NodeSet{} }, store.ErrInconsistent},
 		"wrong root":    {func(b *store.Block) { b.Header.Root = head.Root }, store.ErrInconsistent},
 		"no updates":    {func(b *store.Block) { b.Updates = nil }, store.ErrInconsistent},
 		"wrong nonce":   {func(b *store.Block) { b.Updates[firstLive].Nonce += 5 }, store.ErrInconsistent},

@@ -139,7 +139,7 @@ func FuzzOpenNode(f *testing.F) {
 		tr.Update([]byte(k), bytes.Repeat([]byte{byte('A' + i)}, 1+i*7))
 	}
 	_, set := tr.Commit()
-	for _, enc := range set {
+	for _, enc := range set.All() {
 		f.Add(enc, []byte("dogs"), []byte("v"))
 	}
 	f.Add([]byte{0xc2, 0x20, 0x01}, []byte{}, []byte{1})
@@ -149,7 +149,7 @@ func FuzzOpenNode(f *testing.F) {
 		}
 		h := types.Keccak256One(enc)
 		store := trie.NewMemStore()
-		store.Add(trie.NodeSet{h: bytes.Clone(enc)})
+		store.Add(setOf(map[types.Hash][]byte{h: bytes.Clone(enc)}))
 		tr, err := trie.New(h, store)
 		if err != nil {
 			if !errors.Is(err, trie.ErrInvalidNode) && !errors.Is(err, trie.ErrMissingNode) {

@@ -16,24 +16,17 @@ import (
 // with keccak.SumMany, which hashes several independent inputs at once.
 // While committing (commit set) it also marks dirty nodes clean (and
 // fresh, for Trie.Trim) and records the encodings of those that are
-// referenced by hash.
+// referenced by hash, in recs.
 type hasher struct {
 	buf    []byte
-	commit bool    // committing: record the encodings of dirty hashed nodes
-	nodes  NodeSet // where they are recorded, or nil for recs
-	recs   []nodeRec
+	commit bool // committing: record the encodings of dirty hashed nodes
+	recs   []Node
 	arena  []byte // backing of the recorded encodings, allocated in chunks
 
 	levels [][]node   // levels[h]: the nodes of height h still to encode
 	ends   []int      // a round's encodings: buf[ends[i-1]:ends[i]]
 	ins    [][]byte   // a round's encodings that need hashing
 	sums   [][32]byte // their hashes
-}
-
-// nodeRec is a node a worker of refChildrenParallel recorded.
-type nodeRec struct {
-	hash types.Hash
-	enc  []byte
 }
 
 // workerHashers holds the hashers of refChildrenParallel's workers between
@@ -199,15 +192,9 @@ func (h *hasher) round(nodes []node) {
 }
 
 // record keeps a copy of the encoding of the node with hash k for the
-// commit: in h.nodes, or else in h.recs (a worker's, or a commit into a
-// list).
+// commit, in h.recs.
 func (h *hasher) record(k types.Hash, enc []byte) {
-	enc = h.keep(enc)
-	if h.nodes != nil {
-		h.nodes[k] = enc
-		return
-	}
-	h.recs = append(h.recs, nodeRec{k, enc})
+	h.recs = append(h.recs, Node{k, h.keep(enc)})
 }
 
 // refOf returns the reference field of n, which must not be nil.
@@ -248,8 +235,8 @@ const parallelThreshold = 100
 
 // refChildrenParallel computes the references of the children of root
 // (but those skip marks, when it is not nil) on min(GOMAXPROCS, children)
-// goroutines, each with its own hasher, and merges what they committed into
-// h.nodes (or h.recs). Children are disjoint subtrees, so the workers share
+// goroutines, each with its own hasher, and appends what they committed to
+// h.recs. Children are disjoint subtrees, so the workers share
 // no node. It returns once every worker has finished.
 func (h *hasher) refChildrenParallel(root *branchNode, skip *[16]bool) {
 	commit := h.commit
@@ -287,13 +274,7 @@ func (h *hasher) refChildrenParallel(root *branchNode, skip *[16]bool) {
 	}
 	wg.Wait()
 	for _, wh := range hs {
-		if h.nodes == nil {
-			h.recs = append(h.recs, wh.recs...)
-		} else {
-			for _, r := range wh.recs {
-				h.nodes[r.hash] = r.enc
-			}
-		}
+		h.recs = append(h.recs, wh.recs...)
 		clear(wh.recs)
 		workerHashers.Put(wh)
 	}

@@ -11,6 +11,15 @@ import (
 	"github.com/balexec/balexec/types"
 )
 
+// setOf returns the nodes of m as a NodeSet.
+func setOf(m map[types.Hash][]byte) trie.NodeSet {
+	var s trie.NodeSet
+	for h, enc := range m {
+		s.Append(trie.Node{Hash: h, Enc: enc})
+	}
+	return s
+}
+
 // kv is one key-value pair.
 type kv struct{ k, v []byte }
 

@@ -78,7 +78,7 @@ func (l *Live) Update(ctx context.Context, store NodeReader, parent types.Hash, 
 	if accounts == nil {
 		var err error
 		if accounts, err = NewSecure(parent, store); err != nil {
-			return types.Hash{}, nil, err
+			return types.Hash{}, NodeSet{}, err
 		}
 	}
 	root, nodes, err := updateState(ctx, accounts, l, sc, store, updates)
@@ -87,7 +87,7 @@ func (l *Live) Update(ctx context.Context, store NodeReader, parent types.Hash, 
 	l.scratch = sc
 	if err != nil {
 		l.root, l.accounts, l.storage, l.next = types.Hash{}, nil, nil, nil
-		return types.Hash{}, nil, err
+		return types.Hash{}, NodeSet{}, err
 	}
 	accounts.Trim(liveAccountDepth)
 	l.root, l.accounts = root, accounts

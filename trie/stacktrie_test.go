@@ -87,7 +87,7 @@ func TestStackTrieSmallRootNode(t *testing.T) {
 	tr := trie.NewEmpty()
 	tr.Update([]byte{1}, []byte{2})
 	r2, set := tr.Commit()
-	if r2 != root || !bytes.Equal(set[root], got[root]) {
+	if r2 != root || !bytes.Equal(set.Map()[root], got[root]) {
 		t.Fatalf("trie commit %v %x", r2, set)
 	}
 }

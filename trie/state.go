@@ -34,7 +34,7 @@ func UpdateState(root types.Hash, store NodeReader, updates []state.AccountUpdat
 func UpdateStateContext(ctx context.Context, root types.Hash, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
 	accounts, err := NewSecure(root, store)
 	if err != nil {
-		return types.Hash{}, nil, err
+		return types.Hash{}, NodeSet{}, err
 	}
 	return updateState(ctx, accounts, nil, new(stateScratch), store, updates)
 }
@@ -93,7 +93,7 @@ type storageTries interface {
 func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, sc *stateScratch, store NodeReader, updates []state.AccountUpdate) (types.Hash, NodeSet, error) {
 	for i := 1; i < len(updates); i++ {
 		if updates[i-1].Address.Compare(&updates[i].Address) >= 0 {
-			return types.Hash{}, nil, fmt.Errorf("%w: updates not sorted at %s", ErrKeyOrder, updates[i].Address)
+			return types.Hash{}, NodeSet{}, fmt.Errorf("%w: updates not sorted at %s", ErrKeyOrder, updates[i].Address)
 		}
 	}
 	n := len(updates)
@@ -110,7 +110,7 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		}
 	})
 	if err := ctx.Err(); err != nil {
-		return types.Hash{}, nil, err
+		return types.Hash{}, NodeSet{}, err
 	}
 	sc.old = resized(sc.old, n)
 	sc.exists = resized(sc.exists, n)
@@ -125,10 +125,10 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		}
 		old[i], exists[i] = a, true
 	}); err != nil {
-		return types.Hash{}, nil, err
+		return types.Hash{}, NodeSet{}, err
 	}
 	if e := decodeErr.Load(); e != nil {
-		return types.Hash{}, nil, *e
+		return types.Hash{}, NodeSet{}, *e
 	}
 
 	// The storage tries, on min(GOMAXPROCS, jobs) goroutines.
@@ -136,9 +136,8 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		idx     int
 		oldRoot types.Hash
 		newRoot types.Hash
-		nodes   []nodeRec
+		nodes   []Node
 		err     error
-		done    chan struct{} // closed when the job has run
 	}
 	var jobs []storageJob
 	for i := range updates {
@@ -156,7 +155,7 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 			old[i].Root, exists[i] = oldRoot, true
 			continue
 		}
-		jobs = append(jobs, storageJob{idx: i, oldRoot: oldRoot, done: make(chan struct{})})
+		jobs = append(jobs, storageJob{idx: i, oldRoot: oldRoot})
 	}
 	run := func(j *storageJob) {
 		u := &updates[j.idx]
@@ -239,43 +238,11 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 	sc.ekeys, sc.evals, sc.lkeys = ekeys, evals, lkeys
 	var (
 		earlyErr   error
-		earlyNodes []nodeRec
-		earlyDone  = make(chan struct{})
+		earlyNodes []Node
 	)
 	tasks := len(jobs)
 	if early {
 		tasks++
-	}
-	// The nodes of the storage tries and of the early commit go into one
-	// set, sized for the rest of the account trie's too, on a goroutine of
-	// its own as each task ends: merged after the account trie, they were
-	// the last thing the root did, alone (thousands of map inserts for a
-	// block of fresh slots).
-	var (
-		nodes  NodeSet
-		merged sync.WaitGroup
-	)
-	defer merged.Wait() // it ends once every task has run
-	if len(jobs) > 0 {
-		// Commit's estimate for each trie: two nodes a key, four more.
-		size := 2*n + 4 + 2*slots + 4*len(jobs)
-		merged.Go(func() {
-			all := make(NodeSet, size)
-			add := func(recs []nodeRec) {
-				for _, r := range recs {
-					all[r.hash] = r.enc
-				}
-			}
-			if early {
-				<-earlyDone
-				add(earlyNodes)
-			}
-			for k := range jobs {
-				<-jobs[k].done
-				add(jobs[k].nodes)
-			}
-			nodes = all
-		})
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -287,27 +254,25 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 						if earlyErr = accounts.t.UpdateBatch(ekeys, evals); earlyErr == nil {
 							earlyNodes = accounts.t.commitKids(lkeys)
 						}
-						close(earlyDone)
 						continue
 					}
 					k--
 				}
 				run(&jobs[k])
-				close(jobs[k].done)
 			}
 		})
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return types.Hash{}, nil, err
+		return types.Hash{}, NodeSet{}, err
 	}
 	if earlyErr != nil {
-		return types.Hash{}, nil, earlyErr
+		return types.Hash{}, NodeSet{}, earlyErr
 	}
 	for k := range jobs {
 		j := &jobs[k]
 		if j.err != nil {
-			return types.Hash{}, nil, j.err
+			return types.Hash{}, NodeSet{}, j.err
 		}
 		old[j.idx].Root = j.newRoot
 		exists[j.idx] = true // its root now stands for the new storage
@@ -324,19 +289,22 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		batchKeys, batchVals = lkeys, lvals
 	}
 	if err := accounts.t.UpdateBatch(batchKeys, batchVals); err != nil {
-		return types.Hash{}, nil, err
+		return types.Hash{}, NodeSet{}, err
 	}
-	merged.Wait()
-	if nodes == nil {
-		nodes = make(NodeSet, accounts.t.commitSize())
+	// The block's nodes: each trie's list as it recorded it.
+	var nodes NodeSet
+	nodes.Append(earlyNodes...)
+	for k := range jobs {
+		nodes.Append(jobs[k].nodes...)
 	}
-	newRoot, nodes := accounts.t.commitInto(nodes)
+	newRoot, recs := accounts.t.commitRecs()
+	nodes.Append(recs...)
 	return newRoot, nodes, nil
 }
 
 // updateStorage applies slot updates to the open storage trie st and
 // returns the new root and the nodes the update created, as a list.
-func updateStorage(st *SecureTrie, slots []state.SlotUpdate) (types.Hash, []nodeRec, error) {
+func updateStorage(st *SecureTrie, slots []state.SlotUpdate) (types.Hash, []Node, error) {
 	if len(slots) < batchThreshold {
 		for _, s := range slots {
 			if err := st.UpdateStorage(s.Key, s.Value); err != nil {

@@ -91,7 +91,7 @@ func updateStateAgainstScratch(t *testing.T, rng *rand.Rand, accounts, blocks, m
 		// Every node of the set is one of the new state's (no node of an
 		// intermediate trie), and the new state is all in the store.
 		inState := stateNodes(t, store, newRoot)
-		for h := range nodes {
+		for h := range nodes.All() {
 			if !inState[h] {
 				t.Fatalf("block %d: node %s of the set is not in the new state", block, h)
 			}

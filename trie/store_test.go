@@ -13,8 +13,8 @@ import (
 
 // randomSet returns n nodes under random hashes (MemStore does not check
 // them), each encoding naming its hash.
-func randomSet(rng *rand.Rand, n int) trie.NodeSet {
-	set := make(trie.NodeSet, n)
+func randomSet(rng *rand.Rand, n int) map[types.Hash][]byte {
+	set := make(map[types.Hash][]byte, n)
 	for len(set) < n {
 		var h types.Hash
 		for i := range h {
@@ -25,14 +25,78 @@ func randomSet(rng *rand.Rand, n int) trie.NodeSet {
 	return set
 }
 
+// splitSet returns the nodes of m as a NodeSet of several lists, as a
+// block's commit makes (one per trie), with some nodes in it twice, in the
+// same list and in another.
+func splitSet(rng *rand.Rand, m map[types.Hash][]byte) trie.NodeSet {
+	var (
+		set  trie.NodeSet
+		list []trie.Node
+	)
+	for h, enc := range m {
+		list = append(list, trie.Node{Hash: h, Enc: enc})
+		if rng.IntN(8) == 0 {
+			list = append(list, list[rng.IntN(len(list))])
+		}
+		if rng.IntN(500) == 0 {
+			set.Append(list...)
+			list = []trie.Node{list[0]}
+		}
+	}
+	set.Append(list...)
+	return set
+}
+
+// TestNodeSet: Append keeps the lists in order, Len counts every entry, Map
+// drops the repeats, and Merge shares the other set's lists.
+func TestNodeSet(t *testing.T) {
+	var s trie.NodeSet
+	if s.Len() != 0 || len(s.Map()) != 0 {
+		t.Fatal("zero set not empty")
+	}
+	for range s.All() {
+		t.Fatal("zero set yields")
+	}
+	a, b, c := trie.Node{Hash: types.Hash{1}, Enc: []byte{1}}, trie.Node{Hash: types.Hash{2}, Enc: []byte{2}}, trie.Node{Hash: types.Hash{3}, Enc: []byte{3}}
+	s.Append(a, b)
+	s.Append()
+	s.Append(a, c)
+	var order []types.Hash
+	for h := range s.All() {
+		order = append(order, h)
+	}
+	if want := []types.Hash{a.Hash, b.Hash, a.Hash, c.Hash}; fmt.Sprint(order) != fmt.Sprint(want) {
+		t.Fatalf("All yields %v, want %v", order, want)
+	}
+	if s.Len() != 4 || len(s.Map()) != 3 {
+		t.Fatalf("Len %d, Map %d nodes; want 4 and 3", s.Len(), len(s.Map()))
+	}
+	var m trie.NodeSet
+	m.Append(c)
+	m.Merge(s)
+	if m.Len() != 5 || len(m.Map()) != 3 {
+		t.Fatalf("merged: Len %d, Map %d nodes; want 5 and 3", m.Len(), len(m.Map()))
+	}
+	n := 0
+	for range m.All() {
+		if n++; n == 2 {
+			break
+		}
+	}
+	if n != 2 {
+		t.Fatalf("All did not stop: %d", n)
+	}
+}
+
 // TestMemStoreAdd: after sets of every size (below and above the one from
-// which Add stores on several goroutines, and overlapping ones) every node
+// which Add stores on several goroutines, and overlapping ones), split into
+// several lists with repeated nodes, every node
 // reads back, the count is right, and a node never added is ErrMissingNode;
 // readers running beside Add see each node either absent or whole.
 func TestMemStoreAdd(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	s := trie.NewMemStore()
-	all := trie.NodeSet{}
+	all := map[types.Hash][]byte{}
 	for _, n := range []int{0, 1, 100, 4095, 4096, 20000} {
 		set := randomSet(rng, n)
 		// A node already stored, added again with the same encoding.
@@ -59,7 +123,7 @@ func TestMemStoreAdd(t *testing.T) {
 			})
 		}
 		close(start)
-		s.Add(set)
+		s.Add(splitSet(rng, set))
 		wg.Wait()
 		for h, enc := range set {
 			all[h] = enc
@@ -91,13 +155,13 @@ func BenchmarkMemStoreAdd(b *testing.B) {
 	base := randomSet(rng, 200_000)
 	sets := make([]trie.NodeSet, 8)
 	for i := range sets {
-		sets[i] = randomSet(rng, 20_000)
+		sets[i] = setOf(randomSet(rng, 20_000))
 	}
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
 		s := trie.NewMemStore()
-		s.Add(base)
+		s.Add(setOf(base))
 		b.StartTimer()
 		for _, set := range sets {
 			s.Add(set)

@@ -460,36 +460,46 @@ func (t *Trie) Hash() types.Hash {
 	if t.root == nil {
 		return types.EmptyRootHash
 	}
-	t.h.commit, t.h.nodes = false, nil
+	t.h.commit = false
 	r := t.refRoot()
 	return r.rootHash(&t.h.buf)
 }
 
 // Commit returns the root hash and the nodes created since the last commit
-// (or since New), keyed by hash; the caller adds them to its store. The root
-// node is included even when its encoding is shorter than 32 bytes. The set
-// is empty when nothing changed. The trie stays usable.
+// (or since New); the caller adds them to its store. The root node is
+// included even when its encoding is shorter than 32 bytes. The set is
+// empty when nothing changed. The trie stays usable.
 func (t *Trie) Commit() (types.Hash, NodeSet) {
-	// About two new nodes per changed key (its leaf and its share of the
-	// branches above); presized so that the set never grows.
-	return t.commitInto(make(NodeSet, t.commitSize()))
-}
-
-// commitSize is the size Commit presizes its set to.
-func (t *Trie) commitSize() int { return 2*t.uncommitted + 4 }
-
-// commitInto is Commit adding the nodes to set, which it returns.
-func (t *Trie) commitInto(set NodeSet) (types.Hash, NodeSet) {
-	root, _ := t.commit(set)
+	root, recs := t.commitRecs()
+	var set NodeSet
+	set.Append(recs...)
 	return root, set
 }
 
+// commitSize is the size a commit presizes its list to: about two new nodes
+// per changed key (its leaf and its share of the branches above), so that
+// the list never grows.
+func (t *Trie) commitSize() int { return 2*t.uncommitted + 4 }
+
 // commitRecs is Commit returning the nodes as a list (a node may be in it
-// twice), which the caller owns: cheaper than a set for nodes that go into
-// another set next.
-func (t *Trie) commitRecs() (types.Hash, []nodeRec) {
-	t.h.recs = make([]nodeRec, 0, t.commitSize())
-	return t.commit(nil)
+// twice), which the caller owns.
+func (t *Trie) commitRecs() (types.Hash, []Node) {
+	if t.root == nil {
+		return types.EmptyRootHash, nil
+	}
+	t.h.recs = make([]Node, 0, t.commitSize())
+	rootDirty := isDirty(t.root)
+	t.h.commit = true
+	r := t.refRoot()
+	root := r.rootHash(&t.h.buf)
+	if rootDirty && r.n != hashRef {
+		// rootHash left the short encoding in buf.
+		t.h.record(root, t.h.buf)
+	}
+	t.h.commit = false
+	recs := t.h.recs
+	t.h.recs = nil // handed over, not reused
+	return root, recs
 }
 
 // commitKids commits the subtrees below the root branch that none of the
@@ -499,7 +509,7 @@ func (t *Trie) commitRecs() (types.Hash, []nodeRec) {
 // next commit hashes and records only the rest, and its nodes and this
 // list are together exactly what one commit after the update would record.
 // It commits nothing when the root is not a branch.
-func (t *Trie) commitKids(late [][]byte) []nodeRec {
+func (t *Trie) commitKids(late [][]byte) []Node {
 	root, ok := t.root.(*branchNode)
 	if !ok {
 		return nil
@@ -511,7 +521,7 @@ func (t *Trie) commitKids(late [][]byte) []nodeRec {
 		}
 		skip[k[0]>>4] = true
 	}
-	t.h.commit, t.h.nodes, t.h.recs = true, nil, make([]nodeRec, 0, t.commitSize())
+	t.h.commit, t.h.recs = true, make([]Node, 0, t.commitSize())
 	if t.uncommitted >= parallelThreshold {
 		t.h.refChildrenParallel(root, &skip)
 	}
@@ -524,26 +534,6 @@ func (t *Trie) commitKids(late [][]byte) []nodeRec {
 	recs := t.h.recs
 	t.h.commit, t.h.recs = false, nil
 	return recs
-}
-
-// commit hashes the trie and records the nodes created since the last
-// commit in set, or in a list it returns when set is nil.
-func (t *Trie) commit(set NodeSet) (types.Hash, []nodeRec) {
-	if t.root == nil {
-		return types.EmptyRootHash, nil
-	}
-	rootDirty := isDirty(t.root)
-	t.h.commit, t.h.nodes = true, set
-	r := t.refRoot()
-	root := r.rootHash(&t.h.buf)
-	if rootDirty && r.n != hashRef {
-		// rootHash left the short encoding in buf.
-		t.h.record(root, t.h.buf)
-	}
-	t.h.commit, t.h.nodes = false, nil
-	recs := t.h.recs
-	t.h.recs = nil // handed over, not reused
-	return root, recs
 }
 
 func (t *Trie) refRoot() ref {

@@ -22,8 +22,8 @@ func TestEmptyTrie(t *testing.T) {
 		t.Fatalf("empty root %v", got)
 	}
 	root, set := tr.Commit()
-	if root != types.EmptyRootHash || len(set) != 0 {
-		t.Fatalf("empty commit %v, %d nodes", root, len(set))
+	if root != types.EmptyRootHash || set.Len() != 0 {
+		t.Fatalf("empty commit %v, %d nodes", root, set.Len())
 	}
 	if _, ok, err := tr.Get(nil, []byte("x")); ok || err != nil {
 		t.Fatalf("get on empty: %v %v", ok, err)
@@ -162,8 +162,8 @@ func TestCommitReopen(t *testing.T) {
 			}
 			store.Add(set)
 			// A second commit without changes creates nothing.
-			if root2, set2 := tr.Commit(); root2 != root || len(set2) != 0 {
-				t.Fatalf("second commit: %v, %d nodes", root2, len(set2))
+			if root2, set2 := tr.Commit(); root2 != root || set2.Len() != 0 {
+				t.Fatalf("second commit: %v, %d nodes", root2, set2.Len())
 			}
 			var err error
 			if tr, err = trie.New(root, store); err != nil {
@@ -208,17 +208,17 @@ func TestCommitNodesExact(t *testing.T) {
 		if len(m) == 0 {
 			continue
 		}
-		if len(set) != len(fromStack) {
-			t.Fatalf("round %d: commit %d nodes, stack trie %d", round, len(set), len(fromStack))
+		if got := set.Map(); len(got) != len(fromStack) {
+			t.Fatalf("round %d: commit %d nodes, stack trie %d", round, len(got), len(fromStack))
 		}
-		for h, enc := range set {
+		for h, enc := range set.All() {
 			if !bytes.Equal(fromStack[h], enc) {
 				t.Fatalf("round %d: node %x differs", round, h)
 			}
 		}
 		// A trie opened on the stack trie's nodes reads everything.
 		store := trie.NewMemStore()
-		store.Add(fromStack)
+		store.Add(setOf(fromStack))
 		tr2, err := trie.New(root, store)
 		if err != nil {
 			t.Fatal(err)
@@ -271,8 +271,8 @@ func TestMissingNodes(t *testing.T) {
 		m := map[string][]byte{}
 		applyRandom(t, rng, tr, m, 30+rng.IntN(60), 3)
 		root, set := tr.Commit()
-		store := &sparseStore{nodes: set, hidden: map[types.Hash]bool{}}
-		for h := range set {
+		store := &sparseStore{nodes: set.Map(), hidden: map[types.Hash]bool{}}
+		for h := range set.All() {
 			if h == root {
 				store.hidden[h] = true
 				if _, err := trie.New(root, store); !errors.Is(err, trie.ErrMissingNode) {
@@ -343,12 +343,12 @@ func TestMissingNodeReaderError(t *testing.T) {
 	}
 	root, set := tr.Commit()
 	ioErr := errors.New("disk on fire")
-	store := &sparseStore{nodes: set, hidden: map[types.Hash]bool{}, err: ioErr}
+	store := &sparseStore{nodes: set.Map(), hidden: map[types.Hash]bool{}, err: ioErr}
 	tr, err := trie.New(root, store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for h := range set {
+	for h := range set.All() {
 		if h != root {
 			store.hidden[h] = true
 		}
@@ -370,7 +370,7 @@ func TestInvalidNodes(t *testing.T) {
 		tr.Update([]byte{byte(i), byte(i * 7)}, bytes.Repeat([]byte{byte(i)}, 40))
 	}
 	root, set := tr.Commit()
-	store := &sparseStore{nodes: set, corrupt: map[types.Hash][]byte{root: {0xc0}}}
+	store := &sparseStore{nodes: set.Map(), corrupt: map[types.Hash][]byte{root: {0xc0}}}
 	if _, err := trie.New(root, store); !errors.Is(err, trie.ErrInvalidNode) {
 		t.Fatalf("hash mismatch: %v", err)
 	}
@@ -556,11 +556,11 @@ func TestVerifiedStoreSkipsRehash(t *testing.T) {
 	wrong := types.Hash{0xab}
 	mem := trie.NewMemStore()
 	mem.Add(set)
-	mem.Add(trie.NodeSet{wrong: set[root]})
+	mem.Add(setOf(map[types.Hash][]byte{wrong: set.Map()[root]}))
 	if _, err := trie.New(wrong, mem); err != nil {
 		t.Fatalf("a verified store is re-hashed: %v", err)
 	}
-	plain := &sparseStore{nodes: map[types.Hash][]byte{wrong: set[root]}}
+	plain := &sparseStore{nodes: map[types.Hash][]byte{wrong: set.Map()[root]}}
 	if _, err := trie.New(wrong, plain); !errors.Is(err, trie.ErrInvalidNode) {
 		t.Fatalf("an unverified store is trusted: %v", err)
 	}
