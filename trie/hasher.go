@@ -258,9 +258,16 @@ func (h *hasher) refChildrenParallel(root *branchNode, skip *[16]bool) {
 		wg   sync.WaitGroup
 		hs   = make([]*hasher, workers)
 	)
+	// A worker's share of the commit's list, with room to spare: a pooled
+	// hasher's list is gone after a collection or two, and one grown from
+	// nothing leaves its smaller copies behind as garbage.
+	share := cap(h.recs) / workers * 5 / 4
 	for w := range hs {
 		wh := workerHashers.Get().(*hasher)
 		wh.commit, wh.recs = commit, wh.recs[:0]
+		if commit && cap(wh.recs) < share {
+			wh.recs = make([]Node, 0, share)
+		}
 		hs[w] = wh
 		wg.Go(func() {
 			for {

@@ -533,6 +533,15 @@ func (t *Trie) commitKids(late [][]byte) []Node {
 	}
 	recs := t.h.recs
 	t.h.commit, t.h.recs = false, nil
+	// What stays for the next commit are the updates below the skipped
+	// subtrees: of keys spread evenly (hashes), their share of the 16.
+	skipped := 0
+	for _, s := range skip {
+		if s {
+			skipped++
+		}
+	}
+	t.uncommitted = t.uncommitted * skipped / 16
 	return recs
 }
 
