@@ -175,13 +175,14 @@ func (s *MemStore) Len() int {
 
 // Add stores every node of set, taking ownership of the encodings. Each key
 // must be the Keccak-256 of its encoding: the store does not check it, and
-// tries reading the store trust it (see VerifiedNodeReader). A large set is
-// stored on several goroutines, up to GOMAXPROCS and one for every
-// parallelAddMin nodes, each owning a range of the shards: it locks them,
-// reads the whole set and stores the nodes that fall in them (a read of a
-// list costs a fraction of what sorting it into the shards first did).
+// tries reading the store trust it (see VerifiedNodeReader). A set of at
+// least parallelAddMin nodes is stored on several goroutines, up to
+// GOMAXPROCS and one more for every parallelAddMin nodes, each owning a range
+// of the shards: it locks them, reads the whole set and stores the nodes that
+// fall in them (a read of a list costs a fraction of what sorting it into the
+// shards first did).
 func (s *MemStore) Add(set NodeSet) {
-	workers := min(runtime.GOMAXPROCS(0), memShards, set.Len()/parallelAddMin)
+	workers := min(runtime.GOMAXPROCS(0), memShards, 1+set.Len()/parallelAddMin)
 	if workers < 2 {
 		for h, enc := range set.All() {
 			sh := &s.shards[memShardOf(&h)]

@@ -97,7 +97,7 @@ func TestMemStoreAdd(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	s := trie.NewMemStore()
 	all := map[types.Hash][]byte{}
-	for _, n := range []int{0, 1, 100, 4095, 4096, 20000} {
+	for _, n := range []int{0, 1, 100, 1023, 1024, 4096, 20000} {
 		set := randomSet(rng, n)
 		// A node already stored, added again with the same encoding.
 		for h, enc := range all {
