@@ -31,7 +31,8 @@ type Trie struct {
 	unhashed int    // updates since the last Hash or Commit
 	// updates since the last Commit: the nodes a Commit records, and
 	// re-encodes, are those of every update since the last one, hashed
-	// since or not
+	// since or not (after commitKids, an estimate of those below the
+	// subtrees it left for the next commit)
 	uncommitted int
 }
 
