@@ -47,9 +47,12 @@ import (
 //     finish: gas admission and charging in two dimensions (EIP-8037),
 //     receipts with cumulative gas and block-wide log indices, their blooms
 //     (a run of receipts at a time, types.SetBlooms), the receipts trie
-//     (streamed, trie.OrderedStream). A worker that has run maxGatherLag
-//     steps ahead of it yields between steps, so that the gather keeps up
-//     rather than gathering its backlog after the last step.
+//     (streamed, trie.OrderedStream). Once it has caught up it sleeps until
+//     the next gatherBatch steps are done, woken by the worker that ends
+//     the one it sleeps on (stepWake), not by every step. A worker that has
+//     run maxGatherLag steps ahead of it yields between steps, so that the
+//     gather keeps up rather than gathering its backlog after the last
+//     step.
 //
 // Then every account and read of the list must have been covered by some
 // step (bal.Coverage.Complete), the root goroutine is joined, and an
@@ -267,6 +270,13 @@ func (pp *ParallelProcessor) sequential(ctx context.Context, block *types.Block,
 	return res, nil
 }
 
+// yieldEvery is how often a worker yields between steps while the root is
+// being computed: often enough that a root goroutine waits for a core a
+// small part of a block, seldom enough that the yields cost little (a
+// yield is a trip through the scheduler's shared run queue; after every
+// step, about 1,300 a 2-worker erc20 block).
+const yieldEvery = 100 * time.Microsecond
+
 // maxGatherLag is how many steps the workers may run ahead of the gather
 // before they yield to it between steps. The gather's backlog at the end of
 // the steps is then at most about this many steps' gathering (each a
@@ -335,13 +345,13 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	var (
 		next     atomic.Int64
 		gathered atomic.Int64 // steps the gather has consumed
-		waiting  atomic.Bool  // the gather may block on wake
-		wake     = make(chan struct{}, 1)
+		wake     = newStepWake()
 		wg       sync.WaitGroup
 	)
 	for w := range workers {
 		wk := pp.ws[w]
 		wg.Go(func() {
+			var yielded time.Duration // when this worker last yielded, from start
 			for ctx.Err() == nil {
 				p := int(next.Add(1)) - 1
 				if p >= steps {
@@ -353,27 +363,23 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 				// cheaper than time.Now's two clocks.
 				t0 := time.Since(start)
 				pp.runStep(ctx, wk, env, lk, pre, j, out)
-				out.took = time.Since(start) - t0
+				t1 := time.Since(start)
+				out.took = t1 - t0
 				out.done.Store(true)
-				// The gather says when it may block (see gather): either
-				// it sees this step done or this worker sees it waiting.
-				if waiting.Load() {
-					select {
-					case wake <- struct{}{}:
-					default:
-					}
-				}
+				wake.done(j)
 				// While the root is being computed, a worker lets the root's
-				// goroutines run between steps: the root then ends with the
-				// steps instead of after them (measured on transfers, erc20
-				// and storage with 2 workers on 2 cores: 8-15% shorter
-				// blocks, the wait for the root gone). Likewise when the
+				// goroutines run between steps, at most once per yieldEvery:
+				// the root then ends with the steps instead of after them
+				// (measured on transfers, erc20 and storage with 2 workers
+				// on 2 cores: 8-15% shorter blocks, the wait for the root
+				// gone). Likewise when the
 				// gather has fallen behind: woken by a worker that does not
 				// block, it would otherwise wait for a free core, which the
 				// workers give only when the steps run out, and then gather
 				// the backlog with the other cores idle.
-				if !rootDone.Load() || int64(p+1)-gathered.Load() > maxGatherLag {
+				if (!rootDone.Load() && t1-yielded >= yieldEvery) || int64(p+1)-gathered.Load() > maxGatherLag {
 					runtime.Gosched()
+					yielded = t1
 				}
 			}
 		})
@@ -387,7 +393,7 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	}
 
 	// 4. The gather, in block order.
-	res, postReqs, deleted, gatherTook, err := pp.gather(ctx, env, outs, wake, &waiting, &gathered)
+	res, postReqs, deleted, gatherTook, err := pp.gather(ctx, env, outs, wake, &gathered)
 	if err != nil {
 		stopWorkers()
 		return nil, err
