@@ -16,7 +16,8 @@
 //	cd bench/gethpeer && go run ./cmd/tracecores ../../par.trace
 //
 // prints the time inside those regions with 0, 1, ... goroutines running,
-// the idle core time by the tenth of the region it fell in,
+// the idle core time by the tenth of the region it fell in, how often
+// goroutines stopped running (a goroutine switch each) by why and where,
 // and the time with fewer than -cores running attributed to each goroutine
 // that was running then. A goroutine is named by where it last stopped
 // running (the frames of balexec's code on its stack then), or, before it
@@ -95,6 +96,7 @@ type stats struct {
 	idleBy    map[string]time.Duration // core time left idle, by what was running
 	nested    map[string]time.Duration // time in other regions open inside the measured ones
 	nestedIdl map[string]time.Duration // of which with fewer than cores running
+	stops     map[string]int           // goroutines that stopped running in the regions, by reason and place
 	instances int
 
 	// The idle core time of the region in progress, by where it began in
@@ -116,6 +118,7 @@ func newStats(region string, cores int) *stats {
 		open: map[string]int{}, running: map[trace.GoID]string{}, position: map[trace.GoID]string{},
 		byCount: map[int]time.Duration{}, idleBy: map[string]time.Duration{},
 		nested: map[string]time.Duration{}, nestedIdl: map[string]time.Duration{},
+		stops: map[string]int{},
 	}
 }
 
@@ -163,6 +166,9 @@ func (s *stats) event(ev *trace.Event) {
 			// own (a transition into runnable may be another's, the waker's).
 			s.position[id] = frames(ev.Stack())
 			delete(s.running, id)
+			if s.open[s.region] > 0 {
+				s.stops[cmp.Or(st.Reason, to.String())+": "+cmp.Or(s.position[id], "(no frames of balexec)")]++
+			}
 		default:
 			delete(s.running, id)
 		}
@@ -255,6 +261,26 @@ func (s *stats) report(out io.Writer, top int) {
 	slices.SortFunc(nested, func(a, b kv) int { return cmp.Compare(b.d, a.d) })
 	for _, e := range nested {
 		fmt.Fprintf(out, "  region %-20s %8.3f ms a region, %.3f ms of it with a core idle\n", e.k, per(e.d), per(s.nestedIdl[e.k]))
+	}
+	type stop struct {
+		k string
+		n int
+	}
+	var stops []stop
+	var switches int
+	for k, n := range s.stops {
+		stops = append(stops, stop{k, n})
+		switches += n
+	}
+	slices.SortFunc(stops, func(a, b stop) int { return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.k, b.k)) })
+	// Each stop hands the core to another goroutine or leaves it idle: a
+	// goroutine switch, with its cost in the scheduler and the caches.
+	fmt.Fprintf(out, "goroutines stopped running: %.1f a region, by why and where (a region):\n", float64(switches)/float64(s.instances))
+	for i, e := range stops {
+		if i == top {
+			break
+		}
+		fmt.Fprintf(out, "  %8.1f  %s\n", float64(e.n)/float64(s.instances), e.k)
 	}
 	var l []kv
 	for k, d := range s.idleBy {

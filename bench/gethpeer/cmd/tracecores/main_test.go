@@ -50,7 +50,8 @@ func TestReport(t *testing.T) {
 	}
 	s := out.String()
 	t.Log(s)
-	for _, want := range []string{`1 regions "import"`, "1 running", ">=2 running", "core time left idle", "by tenth of the region", "tracecores.spin < "} {
+	for _, want := range []string{`1 regions "import"`, "1 running", ">=2 running", "core time left idle", "by tenth of the region", "tracecores.spin < ",
+		"goroutines stopped running", "tracecores.TestReport"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("report lacks %q", want)
 		}
