@@ -274,7 +274,7 @@ func (pp *ParallelProcessor) sequential(ctx context.Context, block *types.Block,
 // being computed: often enough that a root goroutine waits for a core a
 // small part of a block, seldom enough that the yields cost little (a
 // yield is a trip through the scheduler's shared run queue; after every
-// step, about 1,300 a 2-worker erc20 block).
+// step, about 1,100 a 2-worker erc20 block, tracecores).
 const yieldEvery = 100 * time.Microsecond
 
 // maxGatherLag is how many steps the workers may run ahead of the gather
