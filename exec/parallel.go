@@ -372,11 +372,11 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 				// the root then ends with the steps instead of after them
 				// (measured on transfers, erc20 and storage with 2 workers
 				// on 2 cores: 8-15% shorter blocks, the wait for the root
-				// gone). Likewise when the
-				// gather has fallen behind: woken by a worker that does not
-				// block, it would otherwise wait for a free core, which the
-				// workers give only when the steps run out, and then gather
-				// the backlog with the other cores idle.
+				// gone). Likewise when the gather has fallen behind: woken
+				// by a worker that does not block, it would otherwise wait
+				// for a free core, which the workers give only when the
+				// steps run out, and then gather the backlog with the other
+				// cores idle.
 				if (!rootDone.Load() && t1-yielded >= yieldEvery) || int64(p+1)-gathered.Load() > maxGatherLag {
 					runtime.Gosched()
 					yielded = t1
