@@ -64,14 +64,6 @@ func (s *NodeSet) Append(nodes ...Node) {
 	s.n += len(nodes)
 }
 
-// Merge adds the entries of o to the set. The two share o's lists, which
-// neither changes: either may still be appended to.
-func (s *NodeSet) Merge(o NodeSet) {
-	for _, p := range o.parts {
-		s.Append(p...)
-	}
-}
-
 // Len returns the number of entries, a node recorded twice counting twice.
 func (s NodeSet) Len() int { return s.n }
 
