@@ -126,3 +126,63 @@ func TestEIP8246Survivor(t *testing.T) {
 		t.Fatalf("BAL entry %+v", acc)
 	}
 }
+
+// TestRecordTouchEachRecording: the StateDB puts an account into the
+// fragment once per recording, whichever way it is reached (the last-used
+// object, the map, a fresh load), and again in every new recording: after
+// Prepare when it was loaded before, in a new fragment on the same
+// transaction's objects, and in the next transaction.
+func TestRecordTouchEachRecording(t *testing.T) {
+	built := func(f *bal.Fragment) *bal.BlockAccessList {
+		var b bal.Builder
+		b.Merge(1, f)
+		return b.Build()
+	}
+	has := func(t *testing.T, what string, f *bal.Fragment, want ...types.Address) {
+		t.Helper()
+		l := built(f)
+		if len(l.Accounts) != len(want) {
+			t.Errorf("%s: %d accounts, want %d", what, len(l.Accounts), len(want))
+		}
+		for _, a := range want {
+			if findAccount(l, a) == nil {
+				t.Errorf("%s: %s not recorded", what, a)
+			}
+		}
+	}
+	s := New(testState())
+	f1 := bal.NewFragment()
+	s.SetAmsterdam(f1)
+	_ = s.GetBalance(addrA) // loaded before Prepare: not recorded yet
+	s.Prepare(types.Address{}, types.Address{}, nil, nil, nil)
+	_ = s.GetBalance(addrA) // the last-used object
+	_ = s.GetNonce(addrB)
+	_ = s.GetState(addrA, u(1)) // from the map
+	_ = s.GetBalance(addrA)
+	has(t, "first recording", f1, addrA, addrB)
+
+	// A new fragment on the same objects, without a Reset.
+	f2 := bal.NewFragment()
+	s.SetAmsterdam(f2)
+	s.Prepare(types.Address{}, types.Address{}, nil, nil, nil)
+	_ = s.GetBalance(addrB)
+	has(t, "second fragment", f2, addrB)
+	s.Finalise()
+
+	// Recording again into the same fragment, emptied in between.
+	f2.Reset()
+	s.Prepare(types.Address{}, types.Address{}, nil, nil, nil)
+	_ = s.GetBalance(addrB)
+	has(t, "second Prepare", f2, addrB)
+	s.Finalise()
+
+	// The next transaction, into a fragment reset in between.
+	f2.Reset()
+	s.Reset(testState())
+	s.SetAmsterdam(f2)
+	s.Prepare(types.Address{}, types.Address{}, nil, nil, nil)
+	_ = s.GetBalance(addrB)
+	_ = s.GetState(addrA, u(1))
+	has(t, "next transaction", f2, addrA, addrB)
+	s.Finalise()
+}

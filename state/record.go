@@ -32,6 +32,7 @@ func (s *StateDB) RecordInto(frag *bal.Fragment) {
 // happen there).
 func (s *StateDB) Prepare(sender, coinbase types.Address, dst *types.Address, precompiles []types.Address, list types.AccessList) {
 	s.recording = s.frag != nil
+	s.epoch++
 	clear(s.accessAddrs)
 	clear(s.accessSlots)
 	clear(s.transient)

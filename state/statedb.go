@@ -48,6 +48,11 @@ type object struct {
 	// account with mutations is finalised at the end of the transaction.
 	mutations int
 	sticky    bool // RIPEMD-160 touch quirk: stays in the mutation set
+
+	// touched is the StateDB's recording epoch in which the account went
+	// into the fragment (0: not in this recording). Like a slot's recorded
+	// flag, it spares the fragment's own lookup on every later access.
+	touched uint64
 }
 
 func (o *object) empty() bool {
@@ -102,6 +107,10 @@ type StateDB struct {
 	amsterdam bool
 	frag      *bal.Fragment
 	recording bool
+	// epoch numbers the recordings: Prepare, which starts each one (into
+	// whatever fragment is set then), increments it, so an object's touched
+	// mark from an earlier recording never matches. Never 0 while recording.
+	epoch uint64
 
 	changes Changes
 }
@@ -172,12 +181,20 @@ func (s *StateDB) setErr(err error) {
 // load returns the object for addr, reading it on first use. The object may
 // not exist (o.exists == false).
 func (s *StateDB) load(addr types.Address) *object {
-	if s.recording {
+	o := s.lastObj
+	if o == nil || s.lastAddr != addr {
+		o = s.find(addr)
+	}
+	if s.recording && o.touched != s.epoch {
 		s.frag.Touch(addr)
+		o.touched = s.epoch
 	}
-	if s.lastObj != nil && s.lastAddr == addr {
-		return s.lastObj
-	}
+	return o
+}
+
+// find is load without the recording: the object for addr, read on first
+// use.
+func (s *StateDB) find(addr types.Address) *object {
 	if o, ok := s.objects[addr]; ok {
 		s.lastAddr, s.lastObj = addr, o
 		return o
