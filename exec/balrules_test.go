@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"os"
+	"runtime"
 	"slices"
 	"testing"
 
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec"
+	"github.com/balexec/balexec/internal/fanout"
 	"github.com/balexec/balexec/internal/testdata"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
@@ -251,5 +253,46 @@ func TestParallelProcessRejectsUnvalidatedList(t *testing.T) {
 	}
 	if res.AccessList == bad || res.AccessList.Hash() != built.Hash() {
 		t.Fatal("the result carries the invalid list, not the one execution built")
+	}
+}
+
+// ParallelProcessor.Process hands its merkleizer a context whose fan-out
+// limit leaves the cores to the running workers: between one goroutine and
+// GOMAXPROCS while they run, and every core once the steps are done.
+func TestParallelRootFanoutLimit(t *testing.T) {
+	cfg, err := chainspec.ConfigForNetwork("Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := amsterdamBlock([]*types.Transaction{
+		signedTransfer(t, 0, types.Address{0x10}, 1, 1),
+		signedTransfer(t, 1, types.Address{0x20}, 2, 1),
+	}, nil)
+	built := buildBAL(t, block)
+	var (
+		limit  fanout.Limit
+		atRoot int
+	)
+	merkleize := func(ctx context.Context, _ []state.AccountUpdate) (types.Hash, trie.NodeSet, error) {
+		limit = fanout.From(ctx)
+		atRoot = limit.N()
+		return types.Hash{}, trie.NodeSet{}, nil
+	}
+	pp := exec.NewParallelProcessor(cfg, nil, 0)
+	if _, err := pp.Process(context.Background(), block, built, balPreState(t), func(uint64) types.Hash { return types.Hash{} }, merkleize); err != nil {
+		t.Fatal(err)
+	}
+	if pp.Stats().Parallel != 1 {
+		t.Fatalf("stats %+v: the block did not run in parallel", pp.Stats())
+	}
+	cores := runtime.GOMAXPROCS(0)
+	if limit == nil {
+		t.Fatal("the merkleizer's context carries no fan-out limit")
+	}
+	if atRoot < 1 || atRoot > cores {
+		t.Errorf("limit %d while the steps ran, want 1 to %d", atRoot, cores)
+	}
+	if got := limit.N(); got != cores {
+		t.Errorf("limit %d after the steps, want GOMAXPROCS %d", got, cores)
 	}
 }

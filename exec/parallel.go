@@ -11,6 +11,7 @@ import (
 	"github.com/balexec/balexec/bal"
 	"github.com/balexec/balexec/chainspec"
 	"github.com/balexec/balexec/exec/evm"
+	"github.com/balexec/balexec/internal/fanout"
 	"github.com/balexec/balexec/internal/invariants"
 	"github.com/balexec/balexec/state"
 	"github.com/balexec/balexec/trie"
@@ -34,7 +35,9 @@ import (
 //     everything the list names into the cache, on goroutines of its own;
 //  2. the root: a goroutine derives the post-state from the list's final
 //     values (state.BALUpdates) and hands it to the caller's merkleizer,
-//     which returns the root and the trie nodes it created;
+//     which returns the root and the trie nodes it created. Its context
+//     bounds its fan-outs to the cores the running workers leave
+//     (internal/fanout), which the trie's and the state's honour;
 //  3. the steps: min(workers, steps) goroutines take them in schedule order
 //     from an atomic cursor. Each worker owns an EVM and a journaled state,
 //     kept from block to block; it runs the step on the view at its index,
@@ -319,14 +322,28 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 		bg.Go(func() { _ = w.Warm(ctx, list) }) // a failed load is retried by its reader
 	}
 
-	// 2. The post-state root, from the list.
+	n := len(block.Transactions)
+	steps := n + 2
+	workers := min(pp.workers, steps)
+
+	// 2. The post-state root, from the list. While the workers run, it fans
+	// out only to the cores they leave (one goroutine, the root's own, when
+	// they take them all), and to more as they finish: on goroutines
+	// beyond the free cores its splits would queue behind the workers, and
+	// each split's join would wait for its last part to get a core.
 	rootCh := make(chan rootResult, 1)
-	var rootDone atomic.Bool
+	var (
+		rootDone atomic.Bool
+		running  atomic.Int32 // workers that have not run out of steps
+	)
+	running.Store(int32(workers))
+	cores := runtime.GOMAXPROCS(0)
+	rootCtx := fanout.With(ctx, func() int { return cores - int(running.Load()) })
 	bg.Go(func() {
 		t0 := time.Now()
 		var r rootResult
-		if r.updates, r.err = pp.base.Updates(ctx); r.err == nil {
-			r.root, r.nodes, r.err = merkleize(ctx, r.updates)
+		if r.updates, r.err = pp.base.Updates(rootCtx); r.err == nil {
+			r.root, r.nodes, r.err = merkleize(rootCtx, r.updates)
 		}
 		r.took = time.Since(t0)
 		rootDone.Store(true)
@@ -334,11 +351,8 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	})
 
 	// 3. The steps, on the workers.
-	n := len(block.Transactions)
-	steps := n + 2
 	outs := pp.resetOuts(steps)
 	order := pp.schedule(block.Transactions)
-	workers := min(pp.workers, steps)
 	if err := pp.prepareWorkers(workers, env); err != nil {
 		return nil, err
 	}
@@ -351,6 +365,7 @@ func (pp *ParallelProcessor) parallel(ctx context.Context, block *types.Block, l
 	for w := range workers {
 		wk := pp.ws[w]
 		wg.Go(func() {
+			defer running.Add(-1)
 			var yielded time.Duration // when this worker last yielded, from start
 			for ctx.Err() == nil {
 				p := int(next.Add(1)) - 1

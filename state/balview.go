@@ -3,11 +3,11 @@ package state
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
 	"github.com/balexec/balexec/bal"
+	"github.com/balexec/balexec/internal/fanout"
 	"github.com/balexec/balexec/types"
 	"github.com/holiman/uint256"
 )
@@ -120,8 +120,9 @@ func (v *BALView) Code(addr types.Address, codeHash types.Hash) ([]byte, error) 
 // execution (the parallel executor does).
 //
 // It reads the pre-state of every changed account, on up to GOMAXPROCS
-// goroutines for a long list (pre must be safe for concurrent use), so it
-// checks ctx every 64 accounts and returns ctx.Err() once ctx is done: a
+// goroutines for a long list (fewer when ctx carries a fan-out limit, see
+// internal/fanout; pre must be safe for concurrent use), so it checks ctx
+// every 64 accounts and returns ctx.Err() once ctx is done: a
 // list whose root nobody needs any more stops costing reads. Any other
 // error is the one of the first account in the list's order that failed.
 func BALUpdates(ctx context.Context, lk *bal.Lookup, pre Reader) ([]AccountUpdate, error) {
@@ -148,7 +149,7 @@ func balUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.Accoun
 		lo := p * updatesChunk
 		return fillUpdates(ctx, lk, preAt, lo, min(n, lo+updatesChunk), out[starts[p]:starts[p+1]])
 	}
-	workers := min(runtime.GOMAXPROCS(0), parts)
+	workers := min(fanout.From(ctx).N(), parts)
 	if workers <= 1 {
 		for p := range parts {
 			if err := fill(p); err != nil {

@@ -2,7 +2,6 @@ package trie
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -17,7 +16,8 @@ const batchThreshold = 64
 // called from several goroutines at once, each index once.
 //
 // Like UpdateBatch it spreads a large batch over the root branch's
-// subtrees, on at most GOMAXPROCS goroutines sharing only the store; the
+// subtrees, on at most GOMAXPROCS goroutines (or the trie's fan-out limit,
+// see updateState) sharing only the store; the
 // nodes read stay resolved in the trie, so a following UpdateBatch of the
 // same keys reads nothing again.
 func (t *Trie) GetBatch(keys [][]byte, found func(i int, val []byte)) error {
@@ -47,7 +47,8 @@ func (t *Trie) GetBatch(keys [][]byte, found func(i int, val []byte)) error {
 // their order does not matter.
 //
 // When the root is a branch node and the batch is large, the branch's
-// subtrees are updated on separate goroutines, at most GOMAXPROCS of them,
+// subtrees are updated on separate goroutines, at most GOMAXPROCS of them
+// (or the trie's fan-out limit),
 // each with its own scratch; they share only the store, which must then be
 // safe for concurrent reads (MemStore is). The root branch is settled after
 // every subtree is done. On error the trie must be discarded: some subtrees
@@ -85,7 +86,7 @@ func (t *Trie) batch(keys [][]byte, op func(sub *Trie, n node, i int) (node, boo
 		t.root = rn
 	}
 	root, ok := t.root.(*branchNode)
-	if !ok || len(keys) < batchThreshold || runtime.GOMAXPROCS(0) < 2 {
+	if !ok || len(keys) < batchThreshold || t.fan.N() < 2 {
 		return serial()
 	}
 	var groups [16][]int
@@ -111,9 +112,9 @@ func (t *Trie) batch(keys [][]byte, op func(sub *Trie, n node, i int) (node, boo
 			nibs = append(nibs, nib)
 		}
 	}
-	for range min(runtime.GOMAXPROCS(0), len(nibs)) {
+	for range min(t.fan.N(), len(nibs)) {
 		wg.Go(func() {
-			sub := Trie{store: t.store, trusted: t.trusted}
+			sub := Trie{store: t.store, trusted: t.trusted, fan: t.fan}
 			for j := int(next.Add(1)) - 1; j < len(nibs); j = int(next.Add(1)) - 1 {
 				nib := nibs[j]
 				r := &results[nib]

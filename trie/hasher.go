@@ -1,7 +1,6 @@
 package trie
 
 import (
-	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -234,11 +233,12 @@ func markCommitted(n node) {
 const parallelThreshold = 100
 
 // refChildrenParallel computes the references of the children of root
-// (but those skip marks, when it is not nil) on min(GOMAXPROCS, children)
+// (but those skip marks, when it is not nil) on min(maxWorkers, children)
 // goroutines, each with its own hasher, and appends what they committed to
 // h.recs. Children are disjoint subtrees, so the workers share
-// no node. It returns once every worker has finished.
-func (h *hasher) refChildrenParallel(root *branchNode, skip *[16]bool) {
+// no node. It returns once every worker has finished; below two workers it
+// does nothing, and the caller's serial walk computes the references.
+func (h *hasher) refChildrenParallel(root *branchNode, skip *[16]bool, maxWorkers int) {
 	commit := h.commit
 	var todo []int
 	for i, k := range root.kids {
@@ -249,7 +249,7 @@ func (h *hasher) refChildrenParallel(root *branchNode, skip *[16]bool) {
 			todo = append(todo, i)
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	workers := min(maxWorkers, len(todo))
 	if workers < 2 {
 		return
 	}

@@ -3,10 +3,10 @@ package trie
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
+	"github.com/balexec/balexec/internal/fanout"
 	"github.com/balexec/balexec/internal/keccak"
 	"github.com/balexec/balexec/internal/rlp"
 	"github.com/balexec/balexec/state"
@@ -97,13 +97,18 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		}
 	}
 	n := len(updates)
+	// Every fan-out below uses at most as many goroutines as ctx's limit
+	// allows when it starts (see internal/fanout).
+	fan := fanout.From(ctx)
+	accounts.t.fan = fan
+	defer func() { accounts.t.fan = nil }()
 	// The hashed keys, once each, and the old accounts of the updated ones
 	// (one batch over the root's subtrees, which also resolves the paths the
 	// writes will take).
 	sc.hashed = resized(sc.hashed, n)
 	sc.keys = resized(sc.keys, n)
 	hashed, keys := sc.hashed, sc.keys
-	parallelFor(n, func(lo, hi int) {
+	parallelFor(fan, n, func(lo, hi int) {
 		hashEach(hashed[lo:hi], func(i int, _ *[32]byte) []byte { return updates[lo+i].Address[:] })
 		for i := lo; i < hi; i++ {
 			keys[i] = hashed[i][:]
@@ -131,7 +136,7 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		return types.Hash{}, NodeSet{}, *e
 	}
 
-	// The storage tries, on min(GOMAXPROCS, jobs) goroutines.
+	// The storage tries, on min(fan.N(), jobs) goroutines.
 	type storageJob struct {
 		idx     int
 		oldRoot types.Hash
@@ -173,7 +178,10 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 				return
 			}
 		}
-		if j.newRoot, j.nodes, j.err = updateStorage(st, u.Storage); j.err != nil {
+		st.t.fan = fan
+		j.newRoot, j.nodes, j.err = updateStorage(st, u.Storage)
+		st.t.fan = nil
+		if j.err != nil {
 			j.err = fmt.Errorf("storage of %s: %w", u.Address, j.err)
 			return
 		}
@@ -246,7 +254,7 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), tasks) {
+	for range min(fan.N(), tasks) {
 		wg.Go(func() {
 			for k := int(next.Add(1)) - 1; k < tasks; k = int(next.Add(1)) - 1 {
 				if early {
@@ -360,11 +368,11 @@ func hashEach(out []types.Hash, key func(i int, b *[32]byte) []byte) {
 }
 
 // parallelFor calls f(lo, hi) for consecutive chunks [lo, hi) covering
-// [0, n), on min(GOMAXPROCS, n/256+1) goroutines; it returns when every
+// [0, n), on min(fan.N(), n/256+1) goroutines; it returns when every
 // call has.
-func parallelFor(n int, f func(lo, hi int)) {
+func parallelFor(fan fanout.Limit, n int, f func(lo, hi int)) {
 	const chunk = 256
-	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	workers := min(fan.N(), (n+chunk-1)/chunk)
 	if workers < 2 {
 		if n > 0 {
 			f(0, n)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/balexec/balexec/internal/fanout"
 	"github.com/balexec/balexec/types"
 )
 
@@ -34,6 +35,9 @@ type Trie struct {
 	// since or not (after commitKids, an estimate of those below the
 	// subtrees it left for the next commit)
 	uncommitted int
+	// fan bounds the goroutines of the trie's batches and parallel hashing
+	// (nil: GOMAXPROCS); updateState sets it for the length of an update.
+	fan fanout.Limit
 }
 
 // NewEmpty returns an empty trie with no store.
@@ -524,7 +528,7 @@ func (t *Trie) commitKids(late [][]byte) []Node {
 	}
 	t.h.commit, t.h.recs = true, make([]Node, 0, t.commitSize())
 	if t.uncommitted >= parallelThreshold {
-		t.h.refChildrenParallel(root, &skip)
+		t.h.refChildrenParallel(root, &skip, t.fan.N())
 	}
 	for i, k := range root.kids {
 		if _, stored := k.(*hashNode); k == nil || stored || skip[i] {
@@ -553,7 +557,7 @@ func (t *Trie) refRoot() ref {
 		t.uncommitted = 0
 	}
 	if b, ok := t.root.(*branchNode); ok && work >= parallelThreshold {
-		t.h.refChildrenParallel(b, nil)
+		t.h.refChildrenParallel(b, nil, t.fan.N())
 	}
 	t.unhashed = 0
 	return t.h.ref(t.root)
