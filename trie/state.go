@@ -252,25 +252,18 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 	if early {
 		tasks++
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(fan.N(), tasks) {
-		wg.Go(func() {
-			for k := int(next.Add(1)) - 1; k < tasks; k = int(next.Add(1)) - 1 {
-				if early {
-					if k == 0 {
-						if earlyErr = accounts.t.UpdateBatch(ekeys, evals); earlyErr == nil {
-							earlyNodes = accounts.t.commitKids(lkeys)
-						}
-						continue
-					}
-					k--
+	elastic(fan, tasks, func(k int) {
+		if early {
+			if k == 0 {
+				if earlyErr = accounts.t.UpdateBatch(ekeys, evals); earlyErr == nil {
+					earlyNodes = accounts.t.commitKids(lkeys)
 				}
-				run(&jobs[k])
+				return
 			}
-		})
-	}
-	wg.Wait()
+			k--
+		}
+		run(&jobs[k])
+	})
 	if err := ctx.Err(); err != nil {
 		return types.Hash{}, NodeSet{}, err
 	}
@@ -367,30 +360,51 @@ func hashEach(out []types.Hash, key func(i int, b *[32]byte) []byte) {
 	}
 }
 
-// parallelFor calls f(lo, hi) for consecutive chunks [lo, hi) covering
-// [0, n), on min(fan.N(), n/256+1) goroutines; it returns when every
-// call has.
+// parallelFor calls f(lo, hi) for consecutive chunks [lo, hi) of 256
+// covering [0, n), on elastic's goroutines; it returns when every call has.
 func parallelFor(fan fanout.Limit, n int, f func(lo, hi int)) {
 	const chunk = 256
-	workers := min(fan.N(), (n+chunk-1)/chunk)
-	if workers < 2 {
-		if n > 0 {
-			f(0, n)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				start := int(next.Add(chunk)) - chunk
-				if start >= n {
-					return
-				}
-				f(start, min(start+chunk, n))
+	elastic(fan, (n+chunk-1)/chunk, func(k int) {
+		f(k*chunk, min((k+1)*chunk, n))
+	})
+}
+
+// elastic calls do(k) for every k in [0, tasks), each index once, on
+// goroutines that take the next index from a shared counter: the caller's,
+// and as many more as fan allows when it starts, and more again whenever
+// one of them, between two tasks, finds fan allowing more than are running
+// (the parallel executor's workers running out of steps give their cores
+// back). It returns when every call has.
+func elastic(fan fanout.Limit, tasks int, do func(k int)) {
+	var (
+		next    atomic.Int64
+		running atomic.Int64 // goroutines started, the caller's included
+		wg      sync.WaitGroup
+		work    func()
+	)
+	grow := func() {
+		for {
+			r := running.Load()
+			if r >= min(int64(fan.N()), int64(tasks)-next.Load()) {
+				return
 			}
-		})
+			if running.CompareAndSwap(r, r+1) {
+				wg.Go(work)
+			}
+		}
 	}
+	work = func() {
+		for {
+			k := int(next.Add(1)) - 1
+			if k >= tasks {
+				return
+			}
+			do(k)
+			grow()
+		}
+	}
+	running.Store(1)
+	grow()
+	work()
 	wg.Wait()
 }
