@@ -136,7 +136,7 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		return types.Hash{}, NodeSet{}, *e
 	}
 
-	// The storage tries, on min(fan.N(), jobs) goroutines.
+	// The storage tries, on elastic's goroutines.
 	type storageJob struct {
 		idx     int
 		oldRoot types.Hash
