@@ -203,12 +203,10 @@ func TestBALWithdrawals(t *testing.T) {
 	}
 }
 
-// ParallelProcessor.Process given a list that is not valid, but whose
-// entries every step's check and the coverage of the list accept (a slot the
-// steps only read, listed as a written slot with no writes), does not accept
-// it: the parallel run fails, the sequential run decides, and the result
-// carries the list execution built.
-func TestParallelProcessRejectsUnvalidatedList(t *testing.T) {
+// twoTransfers returns the Amsterdam configuration, a block of two value
+// transfers and the access list sequential execution builds for it.
+func twoTransfers(t *testing.T) (*chainspec.Config, *types.Block, *bal.BlockAccessList) {
+	t.Helper()
 	cfg, err := chainspec.ConfigForNetwork("Amsterdam")
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +215,16 @@ func TestParallelProcessRejectsUnvalidatedList(t *testing.T) {
 		signedTransfer(t, 0, types.Address{0x10}, 1, 1),
 		signedTransfer(t, 1, types.Address{0x20}, 2, 1),
 	}, nil)
-	built := buildBAL(t, block)
+	return cfg, block, buildBAL(t, block)
+}
+
+// ParallelProcessor.Process given a list that is not valid, but whose
+// entries every step's check and the coverage of the list accept (a slot the
+// steps only read, listed as a written slot with no writes), does not accept
+// it: the parallel run fails, the sequential run decides, and the result
+// carries the list execution built.
+func TestParallelProcessRejectsUnvalidatedList(t *testing.T) {
+	cfg, block, built := twoTransfers(t)
 	noRoot := func(context.Context, []state.AccountUpdate) (types.Hash, trie.NodeSet, error) {
 		return types.Hash{}, trie.NodeSet{}, nil
 	}
@@ -260,15 +267,7 @@ func TestParallelProcessRejectsUnvalidatedList(t *testing.T) {
 // limit leaves the cores to the running workers: between one goroutine and
 // GOMAXPROCS while they run, and every core once the steps are done.
 func TestParallelRootFanoutLimit(t *testing.T) {
-	cfg, err := chainspec.ConfigForNetwork("Amsterdam")
-	if err != nil {
-		t.Fatal(err)
-	}
-	block := amsterdamBlock([]*types.Transaction{
-		signedTransfer(t, 0, types.Address{0x10}, 1, 1),
-		signedTransfer(t, 1, types.Address{0x20}, 2, 1),
-	}, nil)
-	built := buildBAL(t, block)
+	cfg, block, built := twoTransfers(t)
 	var (
 		limit  fanout.Limit
 		atRoot int
