@@ -17,9 +17,8 @@ const batchThreshold = 64
 //
 // Like UpdateBatch it spreads a large batch over the root branch's
 // subtrees, on at most GOMAXPROCS goroutines (or the trie's fan-out limit,
-// see updateState) sharing only the store; the
-// nodes read stay resolved in the trie, so a following UpdateBatch of the
-// same keys reads nothing again.
+// see updateState) sharing only the store; the nodes read stay resolved in
+// the trie, so a following UpdateBatch of the same keys reads nothing again.
 func (t *Trie) GetBatch(keys [][]byte, found func(i int, val []byte)) error {
 	return t.batch(keys, func(sub *Trie, n node, i int) (node, bool, error) {
 		val, n, err := sub.get(n, sub.path, 1)
@@ -48,9 +47,8 @@ func (t *Trie) GetBatch(keys [][]byte, found func(i int, val []byte)) error {
 //
 // When the root is a branch node and the batch is large, the branch's
 // subtrees are updated on separate goroutines, at most GOMAXPROCS of them
-// (or the trie's fan-out limit),
-// each with its own scratch; they share only the store, which must then be
-// safe for concurrent reads (MemStore is). The root branch is settled after
+// (or the trie's fan-out limit), each with its own scratch; they share only
+// the store, which must then be safe for concurrent reads (MemStore is). The root branch is settled after
 // every subtree is done. On error the trie must be discarded: some subtrees
 // may hold their updates and others not.
 func (t *Trie) UpdateBatch(keys, vals [][]byte) error {
