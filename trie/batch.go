@@ -48,9 +48,9 @@ func (t *Trie) GetBatch(keys [][]byte, found func(i int, val []byte)) error {
 // When the root is a branch node and the batch is large, the branch's
 // subtrees are updated on separate goroutines, at most GOMAXPROCS of them
 // (or the trie's fan-out limit), each with its own scratch; they share only
-// the store, which must then be safe for concurrent reads (MemStore is). The root branch is settled after
-// every subtree is done. On error the trie must be discarded: some subtrees
-// may hold their updates and others not.
+// the store, which must then be safe for concurrent reads (MemStore is). The
+// root branch is settled after every subtree is done. On error the trie must
+// be discarded: some subtrees may hold their updates and others not.
 func (t *Trie) UpdateBatch(keys, vals [][]byte) error {
 	if len(keys) != len(vals) {
 		return fmt.Errorf("trie: UpdateBatch with %d keys and %d values", len(keys), len(vals))
