@@ -127,11 +127,11 @@ func TestEIP8246Survivor(t *testing.T) {
 	}
 }
 
-// TestRecordTouchEachRecording: the StateDB puts an account into the
-// fragment once per recording, whichever way it is reached (the last-used
-// object, the map, a fresh load), and again in every new recording: after
-// Prepare when it was loaded before, in a new fragment on the same
-// transaction's objects, and in the next transaction.
+// TestRecordTouchEachRecording: the StateDB puts an account (and a slot it
+// reads) into the fragment once per recording, whichever way it is reached
+// (the last-used object, the map, a fresh load), and again in every new
+// recording: after Prepare when it was loaded before, in a new fragment on
+// the same transaction's objects, and in the next transaction.
 func TestRecordTouchEachRecording(t *testing.T) {
 	built := func(f *bal.Fragment) *bal.BlockAccessList {
 		var b bal.Builder
@@ -161,12 +161,17 @@ func TestRecordTouchEachRecording(t *testing.T) {
 	_ = s.GetBalance(addrA)
 	has(t, "first recording", f1, addrA, addrB)
 
-	// A new fragment on the same objects, without a Reset.
+	// A new fragment on the same objects, without a Reset: the account and
+	// the slot read in the first recording go into it again.
 	f2 := bal.NewFragment()
 	s.SetAmsterdam(f2)
 	s.Prepare(types.Address{}, types.Address{}, nil, nil, nil)
 	_ = s.GetBalance(addrB)
-	has(t, "second fragment", f2, addrB)
+	_ = s.GetState(addrA, u(1))
+	has(t, "second fragment", f2, addrA, addrB)
+	if a := findAccount(built(f2), addrA); a == nil || len(a.StorageReads) != 1 || a.StorageReads[0] != u(1) {
+		t.Errorf("second fragment: A's reads %+v, want slot 1", a)
+	}
 	s.Finalise()
 
 	// Recording again into the same fragment, emptied in between.

@@ -16,7 +16,9 @@ var ripemd = types.Address{19: 0x03}
 type slotState struct {
 	original uint256.Int // value at the start of the transaction
 	current  uint256.Int
-	recorded bool // the read is in the block access list fragment
+	// recorded is the StateDB's recording epoch in which the read went into
+	// the block access list fragment (0: not in this recording).
+	recorded uint64
 }
 
 // object is one account as seen by the running transaction.
@@ -50,8 +52,8 @@ type object struct {
 	sticky    bool // RIPEMD-160 touch quirk: stays in the mutation set
 
 	// touched is the StateDB's recording epoch in which the account went
-	// into the fragment (0: not in this recording). Like a slot's recorded
-	// flag, it spares the fragment's own lookup on every later access.
+	// into the fragment (0: not in this recording). Like a slot's recorded,
+	// it spares the fragment's own lookup on every later access.
 	touched uint64
 }
 
@@ -109,7 +111,8 @@ type StateDB struct {
 	recording bool
 	// epoch numbers the recordings: Prepare, which starts each one (into
 	// whatever fragment is set then), increments it, so an object's touched
-	// mark from an earlier recording never matches. Never 0 while recording.
+	// or a slot's recorded mark from an earlier recording never matches.
+	// Never 0 while recording.
 	epoch uint64
 
 	changes Changes
@@ -424,20 +427,21 @@ func (s *StateDB) HasStorage(addr types.Address) bool {
 // go-ethereum, where each goes through GetCommittedState.
 func (s *StateDB) slot(o *object, key uint256.Int) slotState {
 	if v, ok := o.storage[key]; ok {
-		if s.recording && !v.recorded {
+		if s.recording && v.recorded != s.epoch {
 			s.frag.ReadSlot(o.addr, &key)
-			v.recorded = true
+			v.recorded = s.epoch
 			o.storage[key] = v
 		}
 		return v
 	}
+	var v slotState
 	if s.recording {
 		s.frag.ReadSlot(o.addr, &key)
+		v.recorded = s.epoch
 	}
 	// NB: the reader is asked even when the storage root is empty: a reader
 	// over a block's accumulated writes or a block access list knows slots
 	// that the root at the start of the block does not.
-	v := slotState{recorded: s.recording}
 	val, err := s.reader.Storage(o.addr, key)
 	if err != nil {
 		s.setErr(fmt.Errorf("state: read storage %s slot %s: %w", o.addr, key.Hex(), err))
