@@ -146,12 +146,23 @@ func TestElastic(t *testing.T) {
 	}
 
 	// The limit grows from 1 to 3 during the first task: the next three run
-	// at once, each waiting for the other two.
-	var limit atomic.Int32
+	// at once, each waiting for the other two. The limit's second reading
+	// after it grew waits until the goroutine started on the first has taken
+	// its task, so that grow looks again with one goroutine busy and two
+	// tasks left unclaimed: counting only those, it would start no third.
+	var limit, reads atomic.Int32
 	limit.Store(1)
 	var together atomic.Int32
 	timedOut := atomic.Bool{}
-	elastic(func() int { return int(limit.Load()) }, 4, func(k int) {
+	elastic(func() int {
+		l := limit.Load()
+		if l == 3 && reads.Add(1) == 2 {
+			for deadline := time.Now().Add(2 * time.Second); together.Load() == 0 && time.Now().Before(deadline); {
+				runtime.Gosched()
+			}
+		}
+		return int(l)
+	}, 4, func(k int) {
 		if k == 0 {
 			limit.Store(3)
 			return

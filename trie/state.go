@@ -377,15 +377,22 @@ func parallelFor(fan fanout.Limit, n int, f func(lo, hi int)) {
 // back). It returns when every call has.
 func elastic(fan fanout.Limit, tasks int, do func(k int)) {
 	var (
-		next    atomic.Int64
+		next    atomic.Int64 // indexes handed out
+		done    atomic.Int64 // calls returned
 		running atomic.Int64 // goroutines started, the caller's included
 		wg      sync.WaitGroup
 		work    func()
 	)
+	// grow starts goroutines while fewer run than fan allows and than there
+	// are unfinished tasks, and an index is left to hand out. Unfinished,
+	// not unclaimed: a goroutine busy on a task still counts as one of the
+	// goroutines the tasks need, so comparing the running count with the
+	// unclaimed ones alone would stop one short whenever a new goroutine
+	// claims its index before the loop looks again.
 	grow := func() {
-		for {
+		for next.Load() < int64(tasks) {
 			r := running.Load()
-			if r >= min(int64(fan.N()), int64(tasks)-next.Load()) {
+			if r >= min(int64(fan.N()), int64(tasks)-done.Load()) {
 				return
 			}
 			if running.CompareAndSwap(r, r+1) {
@@ -400,6 +407,7 @@ func elastic(fan fanout.Limit, tasks int, do func(k int)) {
 				return
 			}
 			do(k)
+			done.Add(1)
 			grow()
 		}
 	}
