@@ -56,6 +56,11 @@ func (l Limit) N() int {
 // per-goroutine state (scratch, a hasher) lives in worker's locals. Workers
 // returns when every worker has.
 func Workers(l Limit, tasks int, worker func(next func() (int, bool))) {
+	if l == nil {
+		// GOMAXPROCS takes the scheduler's lock: once, not at every task.
+		n := runtime.GOMAXPROCS(0)
+		l = func() int { return n }
+	}
 	var (
 		claimed atomic.Int64 // indexes handed out
 		done    atomic.Int64 // tasks finished (a task ends at its worker's next call of next)
