@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/balexec/balexec/bal"
@@ -119,10 +120,10 @@ func (v *BALView) Code(addr types.Address, codeHash types.Hash) ([]byte, error) 
 // execution (the parallel executor does).
 //
 // It reads the pre-state of every changed account, on up to GOMAXPROCS
-// goroutines for a long list (fewer when ctx carries a fan-out limit, and
-// more as it grows, see internal/fanout; pre must be safe for concurrent
-// use), so it checks ctx every 64 accounts and returns ctx.Err() once ctx
-// is done: a list whose root nobody needs any more stops costing reads. Any other
+// goroutines for a long list (fewer when ctx carries a fan-out limit, see
+// internal/fanout; pre must be safe for concurrent use), so it checks ctx
+// every 64 accounts and returns ctx.Err() once ctx is done: a
+// list whose root nobody needs any more stops costing reads. Any other
 // error is the one of the first account in the list's order that failed.
 func BALUpdates(ctx context.Context, lk *bal.Lookup, pre Reader) ([]AccountUpdate, error) {
 	return balUpdates(ctx, lk, func(i int, a *bal.AccountAccess) (types.Account, bool, error) { return pre.Account(a.Address) })
@@ -148,28 +149,40 @@ func balUpdates(ctx context.Context, lk *bal.Lookup, preAt func(int, *bal.Accoun
 		lo := p * updatesChunk
 		return fillUpdates(ctx, lk, preAt, lo, min(n, lo+updatesChunk), out[starts[p]:starts[p+1]])
 	}
-	// The chunks are filled in any order, on the goroutines of
-	// fanout.Each. The error returned is the first chunk's that failed, so
-	// the one the loop over all accounts would meet first; chunks after a
-	// failed one are skipped.
-	var (
-		errs   = make([]error, parts)
-		failed atomic.Int32 // the lowest chunk that failed, parts if none
-	)
-	failed.Store(int32(parts))
-	fanout.Each(fanout.From(ctx), parts, func(p int) {
-		if int32(p) >= failed.Load() {
-			return
-		}
-		if errs[p] = fill(p); errs[p] != nil {
-			for {
-				f := failed.Load()
-				if int32(p) >= f || failed.CompareAndSwap(f, int32(p)) {
-					break
-				}
+	workers := min(fanout.From(ctx).N(), parts)
+	if workers <= 1 {
+		for p := range parts {
+			if err := fill(p); err != nil {
+				return nil, err
 			}
 		}
-	})
+		return out, nil
+	}
+	// The chunks are filled in any order by the workers. The error returned
+	// is the first chunk's that failed, so the one the loop over all
+	// accounts would meet first; chunks after a failed one are skipped.
+	var (
+		errs   = make([]error, parts)
+		next   atomic.Int32
+		failed atomic.Int32 // the lowest chunk that failed, parts if none
+		wg     sync.WaitGroup
+	)
+	failed.Store(int32(parts))
+	for range workers {
+		wg.Go(func() {
+			for p := int(next.Add(1)) - 1; p < parts && int32(p) < failed.Load(); p = int(next.Add(1)) - 1 {
+				if errs[p] = fill(p); errs[p] != nil {
+					for {
+						f := failed.Load()
+						if int32(p) >= f || failed.CompareAndSwap(f, int32(p)) {
+							break
+						}
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 	if f := int(failed.Load()); f < parts {
 		return nil, errs[f]
 	}

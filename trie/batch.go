@@ -2,8 +2,8 @@ package trie
 
 import (
 	"fmt"
-
-	"github.com/balexec/balexec/internal/fanout"
+	"sync"
+	"sync/atomic"
 )
 
 // batchThreshold is the smallest batch spread over goroutines: below it,
@@ -71,9 +71,8 @@ func (t *Trie) UpdateBatch(keys, vals [][]byte) error {
 }
 
 // batch runs op for every key below the root branch, the subtrees on
-// fanout.Workers' goroutines under the trie's limit, or calls serial when
-// the batch is small, the limit allows one goroutine or the root is not a
-// branch. op works on sub, whose path
+// separate goroutines, or calls serial when the batch is small, the machine
+// has one core or the root is not a branch. op works on sub, whose path
 // holds the key's nibbles, below n (the key's subtree), and returns the
 // node to keep in place of n and whether the contents changed.
 func (t *Trie) batch(keys [][]byte, op func(sub *Trie, n node, i int) (node, bool, error), serial func() error) error {
@@ -103,31 +102,36 @@ func (t *Trie) batch(keys [][]byte, op func(sub *Trie, n node, i int) (node, boo
 	var (
 		results [16]result
 		nibs    []int // the subtrees with keys
+		next    atomic.Int32
+		wg      sync.WaitGroup
 	)
 	for nib := range groups {
 		if len(groups[nib]) > 0 {
 			nibs = append(nibs, nib)
 		}
 	}
-	fanout.Workers(t.fan, len(nibs), func(next func() (int, bool)) {
-		sub := Trie{store: t.store, trusted: t.trusted, fan: t.fan}
-		for j, ok := next(); ok; j, ok = next() {
-			nib := nibs[j]
-			r := &results[nib]
-			r.child = root.kids[nib]
-			for _, i := range groups[nib] {
-				sub.path = appendNibbles(sub.path[:0], keys[i])
-				var changed bool
-				if r.child, changed, r.err = op(&sub, r.child, i); r.err != nil {
-					r.err = fmt.Errorf("trie: key %x: %w", keys[i], r.err)
-					break
-				}
-				if changed {
-					r.changed++
+	for range min(t.fan.N(), len(nibs)) {
+		wg.Go(func() {
+			sub := Trie{store: t.store, trusted: t.trusted, fan: t.fan}
+			for j := int(next.Add(1)) - 1; j < len(nibs); j = int(next.Add(1)) - 1 {
+				nib := nibs[j]
+				r := &results[nib]
+				r.child = root.kids[nib]
+				for _, i := range groups[nib] {
+					sub.path = appendNibbles(sub.path[:0], keys[i])
+					var changed bool
+					if r.child, changed, r.err = op(&sub, r.child, i); r.err != nil {
+						r.err = fmt.Errorf("trie: key %x: %w", keys[i], r.err)
+						break
+					}
+					if changed {
+						r.changed++
+					}
 				}
 			}
-		}
-	})
+		})
+	}
+	wg.Wait()
 	changed := 0
 	for _, nib := range nibs {
 		r := &results[nib]

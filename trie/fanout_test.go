@@ -2,9 +2,11 @@ package trie
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/balexec/balexec/internal/fanout"
 	"github.com/balexec/balexec/state"
@@ -101,13 +103,13 @@ func TestRefChildrenParallelWorkers(t *testing.T) {
 
 	tr := build()
 	root := tr.root.(*branchNode)
-	tr.h.refChildrenParallel(root, nil, func() int { return 1 })
+	tr.h.refChildrenParallel(root, nil, 1)
 	for i, k := range root.kids {
 		if k != nil && refOf(k).n != 0 {
 			t.Fatalf("one worker: child %x has its reference computed", i)
 		}
 	}
-	tr.h.refChildrenParallel(root, nil, func() int { return 2 })
+	tr.h.refChildrenParallel(root, nil, 2)
 	for i, k := range root.kids {
 		if k != nil && refOf(k).n == 0 {
 			t.Fatalf("two workers: child %x has no reference", i)
@@ -115,5 +117,67 @@ func TestRefChildrenParallelWorkers(t *testing.T) {
 	}
 	if got := tr.Hash(); got != want {
 		t.Errorf("root %s after the parallel references, want %s", got, want)
+	}
+}
+
+// TestElastic: elastic calls every index once, never on more goroutines
+// than the limit allows, and adds goroutines when the limit grows.
+func TestElastic(t *testing.T) {
+	for _, limit := range []int{0, 1, 2, 8} {
+		for _, tasks := range []int{0, 1, 5, 1000} {
+			calls := make([]atomic.Int32, tasks)
+			var running, most atomic.Int32
+			elastic(func() int { return limit }, tasks, func(k int) {
+				r := running.Add(1)
+				for m := most.Load(); r > m && !most.CompareAndSwap(m, r); m = most.Load() {
+				}
+				calls[k].Add(1)
+				running.Add(-1)
+			})
+			for k := range calls {
+				if n := calls[k].Load(); n != 1 {
+					t.Fatalf("limit %d, %d tasks: index %d called %d times", limit, tasks, k, n)
+				}
+			}
+			if m := int(most.Load()); m > max(1, limit) {
+				t.Errorf("limit %d, %d tasks: %d calls at once", limit, tasks, m)
+			}
+		}
+	}
+
+	// The limit grows from 1 to 3 during the first task: the next three run
+	// at once, each waiting for the other two. The limit's second reading
+	// after it grew waits until the goroutine started on the first has taken
+	// its task, so that grow looks again with one goroutine busy and two
+	// tasks left unclaimed: counting only those, it would start no third.
+	var limit, reads atomic.Int32
+	limit.Store(1)
+	var together atomic.Int32
+	timedOut := atomic.Bool{}
+	elastic(func() int {
+		l := limit.Load()
+		if l == 3 && reads.Add(1) == 2 {
+			for deadline := time.Now().Add(2 * time.Second); together.Load() == 0 && time.Now().Before(deadline); {
+				runtime.Gosched()
+			}
+		}
+		return int(l)
+	}, 4, func(k int) {
+		if k == 0 {
+			limit.Store(3)
+			return
+		}
+		together.Add(1)
+		deadline := time.Now().Add(10 * time.Second)
+		for together.Load() < 3 {
+			if time.Now().After(deadline) {
+				timedOut.Store(true)
+				return
+			}
+			runtime.Gosched()
+		}
+	})
+	if timedOut.Load() {
+		t.Error("the limit grew to 3, but tasks 1-3 did not run at once")
 	}
 }

@@ -2,8 +2,8 @@ package trie
 
 import (
 	"sync"
+	"sync/atomic"
 
-	"github.com/balexec/balexec/internal/fanout"
 	"github.com/balexec/balexec/internal/keccak"
 	"github.com/balexec/balexec/types"
 )
@@ -233,13 +233,12 @@ func markCommitted(n node) {
 const parallelThreshold = 100
 
 // refChildrenParallel computes the references of the children of root
-// (but those skip marks, when it is not nil) on the goroutines of
-// fanout.Workers under fan, each with its own hasher, and appends what they
-// committed to h.recs. Children are disjoint subtrees, so the workers share
-// no node. It returns once every worker has finished; when fan allows fewer
-// than two goroutines at the start it does nothing, and the caller's serial
-// walk computes the references.
-func (h *hasher) refChildrenParallel(root *branchNode, skip *[16]bool, fan fanout.Limit) {
+// (but those skip marks, when it is not nil) on min(maxWorkers, children)
+// goroutines, each with its own hasher, and appends what they committed to
+// h.recs. Children are disjoint subtrees, so the workers share
+// no node. It returns once every worker has finished; below two workers it
+// does nothing, and the caller's serial walk computes the references.
+func (h *hasher) refChildrenParallel(root *branchNode, skip *[16]bool, maxWorkers int) {
 	commit := h.commit
 	var todo []int
 	for i, k := range root.kids {
@@ -250,31 +249,37 @@ func (h *hasher) refChildrenParallel(root *branchNode, skip *[16]bool, fan fanou
 			todo = append(todo, i)
 		}
 	}
-	workers := min(fan.N(), len(todo))
+	workers := min(maxWorkers, len(todo))
 	if workers < 2 {
 		return
 	}
 	var (
-		mu sync.Mutex
-		hs []*hasher // the workers' hashers, once they are done
+		next atomic.Int32
+		wg   sync.WaitGroup
+		hs   = make([]*hasher, workers)
 	)
 	// A worker's share of the commit's list, with room to spare: a pooled
 	// hasher's list is gone after a collection or two, and one grown from
 	// nothing leaves its smaller copies behind as garbage.
 	share := cap(h.recs) / workers * 5 / 4
-	fanout.Workers(fan, len(todo), func(next func() (int, bool)) {
+	for w := range hs {
 		wh := workerHashers.Get().(*hasher)
 		wh.commit, wh.recs = commit, wh.recs[:0]
 		if commit && cap(wh.recs) < share {
 			wh.recs = make([]Node, 0, share)
 		}
-		for j, ok := next(); ok; j, ok = next() {
-			wh.ref(root.kids[todo[j]])
-		}
-		mu.Lock()
-		hs = append(hs, wh)
-		mu.Unlock()
-	})
+		hs[w] = wh
+		wg.Go(func() {
+			for {
+				j := int(next.Add(1)) - 1
+				if j >= len(todo) {
+					break
+				}
+				wh.ref(root.kids[todo[j]])
+			}
+		})
+	}
+	wg.Wait()
 	for _, wh := range hs {
 		h.recs = append(h.recs, wh.recs...)
 		clear(wh.recs)

@@ -3,6 +3,7 @@ package trie
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/balexec/balexec/internal/fanout"
@@ -135,7 +136,7 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 		return types.Hash{}, NodeSet{}, *e
 	}
 
-	// The storage tries, on fanout.Each's goroutines.
+	// The storage tries, on elastic's goroutines.
 	type storageJob struct {
 		idx     int
 		oldRoot types.Hash
@@ -251,7 +252,7 @@ func updateState(ctx context.Context, accounts *SecureTrie, kept storageTries, s
 	if early {
 		tasks++
 	}
-	fanout.Each(fan, tasks, func(k int) {
+	elastic(fan, tasks, func(k int) {
 		if early {
 			if k == 0 {
 				if earlyErr = accounts.t.UpdateBatch(ekeys, evals); earlyErr == nil {
@@ -360,11 +361,58 @@ func hashEach(out []types.Hash, key func(i int, b *[32]byte) []byte) {
 }
 
 // parallelFor calls f(lo, hi) for consecutive chunks [lo, hi) of 256
-// covering [0, n), on fanout.Each's goroutines; it returns when every call
-// has.
+// covering [0, n), on elastic's goroutines; it returns when every call has.
 func parallelFor(fan fanout.Limit, n int, f func(lo, hi int)) {
 	const chunk = 256
-	fanout.Each(fan, (n+chunk-1)/chunk, func(k int) {
+	elastic(fan, (n+chunk-1)/chunk, func(k int) {
 		f(k*chunk, min((k+1)*chunk, n))
 	})
+}
+
+// elastic calls do(k) for every k in [0, tasks), each index once, on
+// goroutines that take the next index from a shared counter: the caller's,
+// and as many more as fan allows when it starts, and more again whenever
+// one of them, between two tasks, finds fan allowing more than are running
+// (the parallel executor's workers running out of steps give their cores
+// back). It returns when every call has.
+func elastic(fan fanout.Limit, tasks int, do func(k int)) {
+	var (
+		next    atomic.Int64 // indexes handed out
+		done    atomic.Int64 // calls returned
+		running atomic.Int64 // goroutines started, the caller's included
+		wg      sync.WaitGroup
+		work    func()
+	)
+	// grow starts goroutines while fewer run than fan allows and than there
+	// are unfinished tasks, and an index is left to hand out. Unfinished,
+	// not unclaimed: a goroutine busy on a task still counts as one of the
+	// goroutines the tasks need, so comparing the running count with the
+	// unclaimed ones alone would stop one short whenever a new goroutine
+	// claims its index before the loop looks again.
+	grow := func() {
+		for next.Load() < int64(tasks) {
+			r := running.Load()
+			if r >= min(int64(fan.N()), int64(tasks)-done.Load()) {
+				return
+			}
+			if running.CompareAndSwap(r, r+1) {
+				wg.Go(work)
+			}
+		}
+	}
+	work = func() {
+		for {
+			k := int(next.Add(1)) - 1
+			if k >= tasks {
+				return
+			}
+			do(k)
+			done.Add(1)
+			grow()
+		}
+	}
+	running.Store(1)
+	grow()
+	work()
+	wg.Wait()
 }

@@ -528,7 +528,7 @@ func (t *Trie) commitKids(late [][]byte) []Node {
 	}
 	t.h.commit, t.h.recs = true, make([]Node, 0, t.commitSize())
 	if t.uncommitted >= parallelThreshold {
-		t.h.refChildrenParallel(root, &skip, t.fan)
+		t.h.refChildrenParallel(root, &skip, t.fan.N())
 	}
 	for i, k := range root.kids {
 		if _, stored := k.(*hashNode); k == nil || stored || skip[i] {
@@ -557,7 +557,7 @@ func (t *Trie) refRoot() ref {
 		t.uncommitted = 0
 	}
 	if b, ok := t.root.(*branchNode); ok && work >= parallelThreshold {
-		t.h.refChildrenParallel(b, nil, t.fan)
+		t.h.refChildrenParallel(b, nil, t.fan.N())
 	}
 	t.unhashed = 0
 	return t.h.ref(t.root)
